@@ -1,0 +1,157 @@
+"""The ``coherence`` command line: a thin layer over the Python API."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from coherence.embedding import DEFAULT_MODEL
+from coherence.io import FieldNames, InputError, open_writer, read_articles, read_records
+
+
+def _fields(text_field: str, title_field: str, id_field: str) -> FieldNames:
+    return FieldNames(text=text_field, title=title_field, id=id_field)
+
+
+def field_options(func):
+    func = click.option("--id-field", default="id", show_default=True, help="Input field holding the record id.")(func)
+    func = click.option("--title-field", default="title", show_default=True, help="Input field holding the headline.")(func)
+    func = click.option("--text-field", default="text", show_default=True, help="Input field holding the article text.")(func)
+    return func
+
+
+def model_options(func):
+    func = click.option("--batch-size", default=64, show_default=True, help="Texts per forward pass.")(func)
+    func = click.option("--device", default=None, help="cpu, cuda, ... (default: CUDA when available).")(func)
+    func = click.option("--model", default=DEFAULT_MODEL, show_default=True,
+                        help="Sentence-transformers model name or local path (never downloaded).")(func)
+    return func
+
+
+def _progress(iterable, enabled: bool, desc: str):
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, unit=" articles", file=sys.stderr, dynamic_ncols=True)
+
+
+def _open_input(path: str, fields: FieldNames):
+    try:
+        stream = read_articles(path, fields)
+        first = next(stream, None)
+    except (InputError, OSError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if first is None:
+        return iter(())
+
+    def chained():
+        yield first
+        yield from stream
+
+    return chained()
+
+
+@click.group()
+@click.version_option(package_name="coherence")
+def main() -> None:
+    """Find damaged news and web articles: topic drift, duplicates and scraping artifacts."""
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", required=True, help="Where to write reports: .jsonl, .jsonl.gz, .parquet or - (stdout).")
+@click.option("--threshold", default=0.5, show_default=True, help="keep = quality >= threshold.")
+@field_options
+@model_options
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
+def score(input_path, output, threshold, text_field, title_field, id_field, model, device, batch_size, progress):
+    """Score every article in INPUT (.jsonl[.gz], .csv, .parquet, a folder of .txt, or - for stdin)."""
+    from coherence.scorer import Scorer
+
+    articles = _open_input(input_path, _fields(text_field, title_field, id_field))
+    scorer = Scorer(model=model, device=device, batch_size=batch_size, threshold=threshold)
+    show = sys.stderr.isatty() if progress is None else progress
+    writer = open_writer(output)
+    try:
+        for report in _progress(scorer.score_many(articles), show, "scoring"):
+            writer.write(report.to_dict())
+    finally:
+        writer.close()
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("--min-quality", default=0.5, show_default=True, help="Reject articles below this quality.")
+@click.option("--kept", "kept_path", required=True, help="Where to write kept records.")
+@click.option("--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons.")
+@click.option("--scores", "scores_path", default=None,
+              help="Existing scores for INPUT (from `coherence score`): filter without re-scoring.")
+@field_options
+@model_options
+def filter(input_path, min_quality, kept_path, rejected_path, scores_path, text_field, title_field, id_field,
+           model, device, batch_size):
+    """Split INPUT into kept and rejected articles (rejected ones carry their reasons)."""
+    from coherence.filtering import FilterRule, split_records
+
+    fields = _fields(text_field, title_field, id_field)
+    articles = _open_input(input_path, fields)
+    if scores_path:
+        reports = iter(read_records(scores_path))
+    else:
+        from coherence.scorer import Scorer
+
+        articles = list(articles)
+        reports = (r.to_dict() for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
+    rule = FilterRule(min_quality=min_quality)
+    kept = open_writer(kept_path)
+    rejected = open_writer(rejected_path) if rejected_path else None
+    try:
+        for record, keep in split_records(articles, reports, rule):
+            if keep:
+                kept.write(record)
+            elif rejected is not None:
+                rejected.write(record)
+    finally:
+        kept.close()
+        if rejected is not None:
+            rejected.close()
+
+
+@main.command()
+@click.argument("target")
+@click.option("--scores", "scores_path", default=None, help="A scores file to look TARGET (an id) up in.")
+@click.option("--input", "input_path", default=None, help="The articles, to quote flagged passages.")
+@field_options
+@model_options
+def explain(target, scores_path, input_path, text_field, title_field, id_field, model, device, batch_size):
+    """Print one article's report readably. TARGET is an article file, or an id with --scores/--input."""
+    from coherence.explain import explain as render
+    from coherence.report import Report
+
+    fields = _fields(text_field, title_field, id_field)
+    article = None
+    if Path(target).is_file() and not scores_path:
+        article = next(iter(_open_input(target, fields)), None)
+    elif input_path:
+        article = next((a for a in _open_input(input_path, fields) if a.id == target), None)
+    if scores_path:
+        record = next((r for r in read_records(scores_path) if str(r["id"]) == target), None)
+        if record is None:
+            raise click.UsageError(f"no report with id {target!r} in {scores_path}")
+        report = Report.from_dict(record)
+    elif article is not None:
+        from coherence.scorer import Scorer
+
+        report = Scorer(model=model, device=device, batch_size=batch_size).score(article)
+    else:
+        raise click.UsageError(f"{target!r} is neither a readable article file nor an id found in --input")
+    text = getattr(article, "text", None)
+    title = getattr(article, "title", None)
+    click.echo(render(report, text=text, title=title))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,261 @@
+"""The one entry point: :class:`Scorer` turns articles into :class:`~coherence.report.Report`\\ s."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+
+from coherence.analysis import Analysis
+from coherence.article import Article, RecordError
+from coherence.detectors import ArtifactDetector, DriftDetector, HeadlineDetector, RepeatDetector
+from coherence.embedding import DEFAULT_MODEL, Embedder
+from coherence.flags import Flag
+from coherence.io.records import FieldNames, to_article
+from coherence.report import Report
+from coherence.scoring import QualityModel
+from coherence.units import Span, content_units, has_words, split_lines
+
+ArticleLike = Article | RecordError | dict[str, Any] | str
+
+
+class Scorer:
+    """Scores articles for topic drift, duplicated headlines and text, and scraping artifacts.
+
+    Parameters
+    ----------
+    model:
+        Sentence-transformers model name or local path; the default is bundled (offline).
+    device, batch_size, precision:
+        Passed to the :class:`~coherence.embedding.Embedder`.
+    threshold:
+        ``keep`` is ``quality >= threshold``. Changing it never needs re-scoring.
+    chunk_size:
+        Articles whose units are embedded together in one call.
+    max_chars:
+        Only the first ``max_chars`` characters of a longer text are analysed (a warning says so).
+    artifact_detector, headline_detector, repeat_detector, drift_detector:
+        Detector instances; ``None`` uses each detector's defaults.
+    quality_model:
+        A :class:`~coherence.scoring.QualityModel`; ``None`` loads the bundled one.
+    embedder:
+        An :class:`~coherence.embedding.Embedder` to use instead of building one from ``model``.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        *,
+        device: str | None = None,
+        batch_size: int = 64,
+        precision: str | None = None,
+        threshold: float = 0.5,
+        chunk_size: int = 128,
+        max_chars: int = 100_000,
+        artifact_detector: ArtifactDetector | None = None,
+        headline_detector: HeadlineDetector | None = None,
+        repeat_detector: RepeatDetector | None = None,
+        drift_detector: DriftDetector | None = None,
+        quality_model: QualityModel | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
+        self.model = model
+        self.device = device
+        self.batch_size = batch_size
+        self.precision = precision
+        self.threshold = threshold
+        self.chunk_size = chunk_size
+        self.max_chars = max_chars
+        self.artifact_detector = artifact_detector or ArtifactDetector()
+        self.headline_detector = headline_detector or HeadlineDetector()
+        self.repeat_detector = repeat_detector or RepeatDetector()
+        self.drift_detector = drift_detector or DriftDetector()
+        self.quality_model = quality_model or QualityModel.load()
+        self.embedder = embedder or Embedder(model, device=device, batch_size=batch_size, precision=precision)
+
+    # -- public API -------------------------------------------------------------------------
+    def score(self, article: ArticleLike, *, title: str | None = None, id: str = "article") -> Report:
+        """Score one article (an Article, a dict record, or plain text)."""
+        if isinstance(article, str):
+            article = {"text": article, "title": title, "id": id}
+        return next(self.score_many([article]))
+
+    def score_many(self, articles: Iterable[ArticleLike], fields: FieldNames = FieldNames()) -> Iterator[Report]:
+        """Stream one report per input, in input order; bad records get a report with ``error``."""
+        seen_ids: dict[str, int] = {}
+        numbered = (self._as_article(item, n, fields, seen_ids) for n, item in enumerate(articles, start=1))
+        while chunk := list(itertools.islice(numbered, self.chunk_size)):
+            yield from self._score_chunk(chunk)
+
+    def score_frame(self, frame, *, text: str = "text", title: str = "title", id: str = "id"):
+        """Score a pandas DataFrame; returns one row per input row with the report's columns."""
+        import pandas as pd
+
+        fields = FieldNames(text=text, title=title, id=id)
+        records = frame.to_dict(orient="records")
+        rows = [r.to_dict() for r in self.score_many(records, fields)]
+        return pd.DataFrame(rows, index=frame.index)
+
+    # -- pipeline ---------------------------------------------------------------------------
+    def _as_article(self, item: ArticleLike, n: int, fields: FieldNames, seen: dict[str, int]):
+        if not isinstance(item, Article | RecordError):
+            item = to_article(item, f"record-{n}", fields)
+        count = seen.get(item.id, 0) + 1
+        seen[item.id] = count
+        if count == 1:
+            return item
+        new_id = f"{item.id}#{count}"
+        warning = f"duplicate id {item.id!r} (occurrence {count}); reported as {new_id!r}"
+        if isinstance(item, RecordError):
+            return RecordError(new_id, f"{item.message}; {warning}", item.source)
+        return Article(new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning})
+
+    def _score_chunk(self, chunk: list[Article | RecordError]) -> list[Report]:
+        prepared: list[Analysis | Report] = []
+        for item in chunk:
+            if isinstance(item, RecordError):
+                prepared.append(Report.failed(item.id, item.message, item.source))
+                continue
+            try:
+                prepared.append(self.prepare(item))
+            except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
+                prepared.append(Report.failed(item.id, f"record {item.id!r}: analysis failed ({exc!r})", item.source))
+        analyses = [p for p in prepared if isinstance(p, Analysis)]
+        texts = [t for a in analyses for t in a.texts_to_embed()]
+        vectors = self.embedder.embed(texts)
+        offset = 0
+        for analysis in analyses:
+            n = len(analysis.texts_to_embed())
+            analysis.attach_vectors(vectors[offset : offset + n])
+            offset += n
+        return [p if isinstance(p, Report) else self._finish_safely(p) for p in prepared]
+
+    def prepare(self, article: Article) -> Analysis | Report:
+        """Everything that needs no embedding: artifacts, headline, repeats, content units."""
+        warnings = []
+        for key in ("_decoding", "_id_warning"):
+            if key in article.meta:
+                warnings.append(article.meta[key])
+        text = article.text
+        if not has_words(text):
+            return Report.failed(article.id, f"record {article.id!r}: text has no words", article.source)
+        if len(text) > self.max_chars:
+            warnings.append(f"text has {len(text)} characters; only the first {self.max_chars} were analysed")
+            text = text[: self.max_chars]
+        flags = self.artifact_detector.detect(text)
+        line_spans = {(s.start, s.end) for s in split_lines(text)}
+        artifact_lines = [Span(f.start, f.end) for f in flags if (f.start, f.end) in line_spans]
+        headline = self.headline_detector.find(text, article.title, skip=artifact_lines)
+        flags += self.headline_detector.repeats(text, headline)
+        repeated_headlines = [(f.start, f.end) for f in flags if f.kind == "duplicate_headline"]
+        flags += [f for f in self.repeat_detector.detect(text) if (f.start, f.end) not in repeated_headlines]
+        excluded = [Span(f.start, f.end) for f in flags if _removes_content(f, text)]
+        if headline is not None and headline.field == "text":
+            excluded.append(Span(headline.start, headline.end))
+        units = content_units(text, excluded)
+        return Analysis(article, text, headline, flags, units, warnings)
+
+    def _finish_safely(self, analysis: Analysis) -> Report:
+        try:
+            return self.finish(analysis)
+        except Exception as exc:  # noqa: BLE001
+            a = analysis.article
+            return Report.failed(a.id, f"record {a.id!r}: scoring failed ({exc!r})", a.source)
+
+    def finish(self, analysis: Analysis) -> Report:
+        """Drift, headline similarity, signals and the quality score, from attached vectors."""
+        units, text = analysis.units, analysis.text
+        drift = self.drift_detector.detect(
+            analysis.paragraph_vectors,
+            analysis.sentence_vectors,
+            units.sentence_paragraph,
+            paragraph_weights=np.array([len(p) for p in units.paragraphs], dtype=float),
+            paragraph_words=np.array([len(t.split()) for t in units.paragraph_texts]),
+            sentence_words=np.array([len(t.split()) for t in units.sentence_texts(text)]),
+        )
+        analysis.drift = drift
+        flags = list(analysis.flags)
+        for o in drift.offtopic_paragraphs:
+            span = units.paragraphs[o.index]
+            flags.append(Flag("offtopic", span.start, span.end, o.score, o.reason))
+        for o in drift.offtopic_sentences:
+            span = units.sentences[o.index]
+            flags.append(Flag("offtopic", span.start, span.end, o.score, o.reason))
+        flags.sort(key=lambda f: (f.field != "title", f.start, f.end))
+        signals = self._signals(analysis, flags)
+        quality, contributions = self.quality_model.score(signals)
+        report = Report(
+            id=analysis.article.id,
+            quality=quality,
+            keep=quality >= self.threshold,
+            signals=signals,
+            flags=flags,
+            headline=analysis.headline.to_dict() if analysis.headline else None,
+            segments=self._segments(analysis),
+            contributions=contributions,
+            warnings=analysis.warnings,
+            source=analysis.article.source,
+        )
+        report.analysis = analysis
+        return report
+
+    def _segments(self, analysis: Analysis) -> list[dict[str, int]]:
+        drift, units = analysis.drift, analysis.units
+        spans = units.paragraphs if drift.segment_unit == "paragraph" else units.sentences
+        starts = drift.segment_starts
+        out = []
+        for i, first in enumerate(starts):
+            last = (starts[i + 1] if i + 1 < len(starts) else len(spans)) - 1
+            out.append({"start": spans[first].start, "end": spans[last].end})
+        return out
+
+    def _signals(self, analysis: Analysis, flags: list[Flag]) -> dict[str, float]:
+        text, units, drift = analysis.text, analysis.units, analysis.drift
+        visible = sum(len(s) for s in split_lines(text)) or 1
+        content = sum(len(p) for p in units.paragraphs) or 1
+
+        def covered(kind: str) -> int:
+            return _covered_chars([(f.start, f.end) for f in flags if f.kind == kind and f.field == "text"])
+
+        headline_similarity = float("nan")
+        if analysis.headline_vector is not None and drift.topic is not None:
+            headline_similarity = float(analysis.headline_vector @ drift.topic)
+        neighbour = drift.paragraph_neighbour_similarity
+        return {
+            "headline_similarity": headline_similarity,
+            "offtopic_fraction": covered("offtopic") / content,
+            "artifact_fraction": covered("artifact") / visible,
+            "duplicate_headline": float(len([f for f in flags if f.kind == "duplicate_headline"])),
+            "duplicate_text_fraction": covered("duplicate_text") / visible,
+            "content_words": float(sum(len(t.split()) for t in units.paragraph_texts)),
+            "paragraphs": float(len(units.paragraphs)),
+            "sentences": float(len(units.sentences)),
+            "segments": float(len(drift.segment_starts)),
+            "min_topic_similarity": float(drift.paragraph_topic_similarity.min()) if len(units.paragraphs) else float("nan"),
+            "mean_neighbour_similarity": float(neighbour.mean()) if len(neighbour) else float("nan"),
+        }
+
+
+def _removes_content(flag: Flag, text: str) -> bool:
+    """Whether a flagged span is left out of the content units.
+
+    Whole lines and line tails (a glued share widget) are; mojibake and entities inside a line
+    of prose are not: that prose is still the article, only wrongly encoded.
+    """
+    if flag.category == "encoding":
+        return False
+    line_end = text.find("\n", flag.start)
+    line_end = len(text) if line_end < 0 else line_end
+    return not text[flag.end : line_end].strip()
+
+
+def _covered_chars(spans: list[tuple[int, int]]) -> int:
+    total, end = 0, -1
+    for a, b in sorted(spans):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
