@@ -16,17 +16,27 @@ def _fields(text_field: str, title_field: str, id_field: str) -> FieldNames:
 
 
 def field_options(func):
-    func = click.option("--id-field", default="id", show_default=True, help="Input field holding the record id.")(func)
-    func = click.option("--title-field", default="title", show_default=True, help="Input field holding the headline.")(func)
-    func = click.option("--text-field", default="text", show_default=True, help="Input field holding the article text.")(func)
+    func = click.option(
+        "--id-field", default="id", show_default=True, help="Input field holding the record id."
+    )(func)
+    func = click.option(
+        "--title-field", default="title", show_default=True, help="Input field holding the headline."
+    )(func)
+    func = click.option(
+        "--text-field", default="text", show_default=True, help="Input field holding the article text."
+    )(func)
     return func
 
 
 def model_options(func):
     func = click.option("--batch-size", default=64, show_default=True, help="Texts per forward pass.")(func)
     func = click.option("--device", default=None, help="cpu, cuda, ... (default: CUDA when available).")(func)
-    func = click.option("--model", default=DEFAULT_MODEL, show_default=True,
-                        help="Sentence-transformers model name or local path (never downloaded).")(func)
+    func = click.option(
+        "--model",
+        default=DEFAULT_MODEL,
+        show_default=True,
+        help="Sentence-transformers model name or local path (never downloaded).",
+    )(func)
     return func
 
 
@@ -62,12 +72,18 @@ def main() -> None:
 
 @main.command()
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", required=True, help="Where to write reports: .jsonl, .jsonl.gz, .parquet or - (stdout).")
+@click.option(
+    "-o", "--output", required=True, help="Where to write reports: .jsonl, .jsonl.gz, .parquet or - (stdout)."
+)
 @click.option("--threshold", default=0.5, show_default=True, help="keep = quality >= threshold.")
 @field_options
 @model_options
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
-def score(input_path, output, threshold, text_field, title_field, id_field, model, device, batch_size, progress):
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal)."
+)
+def score(
+    input_path, output, threshold, text_field, title_field, id_field, model, device, batch_size, progress
+):
     """Score every article in INPUT (.jsonl[.gz], .csv, .parquet, a folder of .txt, or - for stdin)."""
     from coherence.scorer import Scorer
 
@@ -86,13 +102,30 @@ def score(input_path, output, threshold, text_field, title_field, id_field, mode
 @click.argument("input_path", metavar="INPUT")
 @click.option("--min-quality", default=0.5, show_default=True, help="Reject articles below this quality.")
 @click.option("--kept", "kept_path", required=True, help="Where to write kept records.")
-@click.option("--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons.")
-@click.option("--scores", "scores_path", default=None,
-              help="Existing scores for INPUT (from `coherence score`): filter without re-scoring.")
+@click.option(
+    "--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons."
+)
+@click.option(
+    "--scores",
+    "scores_path",
+    default=None,
+    help="Existing scores for INPUT (from `coherence score`): filter without re-scoring.",
+)
 @field_options
 @model_options
-def filter(input_path, min_quality, kept_path, rejected_path, scores_path, text_field, title_field, id_field,
-           model, device, batch_size):
+def filter(
+    input_path,
+    min_quality,
+    kept_path,
+    rejected_path,
+    scores_path,
+    text_field,
+    title_field,
+    id_field,
+    model,
+    device,
+    batch_size,
+):
     """Split INPUT into kept and rejected articles (rejected ones carry their reasons)."""
     from coherence.filtering import FilterRule, split_records
 
@@ -104,7 +137,10 @@ def filter(input_path, min_quality, kept_path, rejected_path, scores_path, text_
         from coherence.scorer import Scorer
 
         articles = list(articles)
-        reports = (r.to_dict() for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
+        reports = (
+            r.to_dict()
+            for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles)
+        )
     rule = FilterRule(min_quality=min_quality)
     kept = open_writer(kept_path)
     rejected = open_writer(rejected_path) if rejected_path else None

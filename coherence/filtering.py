@@ -33,7 +33,9 @@ def split_records(
         reasons = rule.reasons(report)
         record: dict[str, Any] = {"id": report["id"]}
         if isinstance(article, Article):
-            record.update({"title": article.title, "text": article.text, "url": article.url, "source": article.source})
+            record.update(
+                {"title": article.title, "text": article.text, "url": article.url, "source": article.source}
+            )
             record.update(article.meta)
             record = {k: v for k, v in record.items() if not k.startswith("_")}
         record["quality"] = report.get("quality")

@@ -71,8 +71,18 @@ class Report:
     def from_dict(cls, data: dict[str, Any]) -> Report:
         """Rebuild a report from its :meth:`to_dict` record (for example a line of scores.jsonl)."""
         known = {
-            "id", "quality", "keep", "signals", "flags", "headline", "segments", "error",
-            "contributions", "corpus", "warnings", "source",
+            "id",
+            "quality",
+            "keep",
+            "signals",
+            "flags",
+            "headline",
+            "segments",
+            "error",
+            "contributions",
+            "corpus",
+            "warnings",
+            "source",
         }
         signals = {k: (math.nan if v is None else float(v)) for k, v in (data.get("signals") or {}).items()}
         return cls(

@@ -13,7 +13,7 @@ from coherence.article import Article, RecordError
 from coherence.detectors import ArtifactDetector, DriftDetector, HeadlineDetector, RepeatDetector
 from coherence.embedding import DEFAULT_MODEL, Embedder
 from coherence.flags import Flag
-from coherence.io.records import FieldNames, to_article
+from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
 from coherence.report import Report
 from coherence.scoring import QualityModel
 from coherence.units import Span, content_units, has_words, split_lines
@@ -82,7 +82,9 @@ class Scorer:
             article = {"text": article, "title": title, "id": id}
         return next(self.score_many([article]))
 
-    def score_many(self, articles: Iterable[ArticleLike], fields: FieldNames = FieldNames()) -> Iterator[Report]:
+    def score_many(
+        self, articles: Iterable[ArticleLike], fields: FieldNames = DEFAULT_FIELDS
+    ) -> Iterator[Report]:
         """Stream one report per input, in input order; bad records get a report with ``error``."""
         seen_ids: dict[str, int] = {}
         numbered = (self._as_article(item, n, fields, seen_ids) for n, item in enumerate(articles, start=1))
@@ -110,7 +112,9 @@ class Scorer:
         warning = f"duplicate id {item.id!r} (occurrence {count}); reported as {new_id!r}"
         if isinstance(item, RecordError):
             return RecordError(new_id, f"{item.message}; {warning}", item.source)
-        return Article(new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning})
+        return Article(
+            new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning}
+        )
 
     def _score_chunk(self, chunk: list[Article | RecordError]) -> list[Report]:
         prepared: list[Analysis | Report] = []
@@ -121,7 +125,9 @@ class Scorer:
             try:
                 prepared.append(self.prepare(item))
             except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
-                prepared.append(Report.failed(item.id, f"record {item.id!r}: analysis failed ({exc!r})", item.source))
+                prepared.append(
+                    Report.failed(item.id, f"record {item.id!r}: analysis failed ({exc!r})", item.source)
+                )
         analyses = [p for p in prepared if isinstance(p, Analysis)]
         texts = [t for a in analyses for t in a.texts_to_embed()]
         vectors = self.embedder.embed(texts)
@@ -233,7 +239,9 @@ class Scorer:
             "paragraphs": float(len(units.paragraphs)),
             "sentences": float(len(units.sentences)),
             "segments": float(len(drift.segment_starts)),
-            "min_topic_similarity": float(drift.paragraph_topic_similarity.min()) if len(units.paragraphs) else float("nan"),
+            "min_topic_similarity": float(drift.paragraph_topic_similarity.min())
+            if len(units.paragraphs)
+            else float("nan"),
             "mean_neighbour_similarity": float(neighbour.mean()) if len(neighbour) else float("nan"),
         }
 

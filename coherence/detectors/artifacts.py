@@ -35,36 +35,145 @@ def _rule(category: str, pattern: str, score: float, reason: str, whole_line: bo
 
 
 _RULES: tuple[_Rule, ...] = (
-    _rule("share_widget", r"^(like this|share this( story| article)?|share|tweet|pin it|like loading\.*|loading\.*)\s*:?$", 0.99, "share-widget label"),
-    _rule("share_widget", rf"click to (share|email|print)|share (on|to|via) {_SOCIAL}|\(opens in new window\)", 0.97, "share-button text"),
-    _rule("share_widget", rf"^({_SOCIAL}|share|tweet|comments?)(\s*[|/·•,]\s*({_SOCIAL}|share|tweet|comments?))+$", 0.95, "row of share buttons"),
+    _rule(
+        "share_widget",
+        r"^(like this|share this( story| article)?|share|tweet|pin it|like loading\.*|loading\.*)\s*:?$",
+        0.99,
+        "share-widget label",
+    ),
+    _rule(
+        "share_widget",
+        rf"click to (share|email|print)|share (on|to|via) {_SOCIAL}|\(opens in new window\)",
+        0.97,
+        "share-button text",
+    ),
+    _rule(
+        "share_widget",
+        rf"^({_SOCIAL}|share|tweet|comments?)(\s*[|/·•,]\s*({_SOCIAL}|share|tweet|comments?))+$",
+        0.95,
+        "row of share buttons",
+    ),
     _rule("byline", r"^(posted|written|reported|published|words|story) by\b", 0.95, "byline"),
     _rule("byline", r"^by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}\s*($|[|,/•·-])", 0.93, "byline"),
     _rule("byline", r"\|\s*by\s+[A-Z][\w.'-]+", 0.92, "byline in a metadata line"),
     _rule("byline", r"^(author|reporter|editor|contributor)s?\s*:", 0.92, "byline"),
-    _rule("dateline", rf"^(published|updated|posted|last (updated|modified)|date)(\s+(on|at))?\s*:?\s*.*{_DATE}", 0.96, "publication date line"),
-    _rule("dateline", rf"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_DATE}(\s*(at\s*)?\d{{1,2}}:\d{{2}}\s*(am|pm)?\s*\w*)?$", 0.95, "date on its own line"),
-    _rule("navigation", r"^(home|menu|search|skip to (main )?content|back to top|next article|previous article|next post|previous post|toggle navigation|main menu)\s*[:»>]?$", 0.96, "navigation link"),
-    _rule("navigation", r"^([\w&'-]+(\s[\w&'-]+){0,2}\s*(\||»|›|>|/|•)\s*){3,}[\w&'-]+(\s[\w&'-]+){0,2}$", 0.93, "menu of short links"),
-    _rule("subscription", r"\b(subscribe|sign up|signup|newsletter|log ?in to|register (now|for free)|become a (member|subscriber)|support our journalism|donate)\b", 0.9, "subscription or membership prompt"),
-    _rule("advertisement", r"^(advertisement|advertising|sponsored( content)?|promoted|ad|story continues below( advertisement)?|continue reading( below)?)\s*:?$", 0.97, "advertisement marker"),
-    _rule("legal", r"\b(we use cookies|this (site|website) uses cookies|cookie policy|privacy policy|terms (of|and) (use|service|conditions)|all rights reserved)\b", 0.93, "cookie, privacy or copyright notice"),
+    _rule(
+        "dateline",
+        rf"^(published|updated|posted|last (updated|modified)|date)(\s+(on|at))?\s*:?\s*.*{_DATE}",
+        0.96,
+        "publication date line",
+    ),
+    _rule(
+        "dateline",
+        rf"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?{_DATE}(\s*(at\s*)?\d{{1,2}}:\d{{2}}\s*(am|pm)?\s*\w*)?$",
+        0.95,
+        "date on its own line",
+    ),
+    _rule(
+        "navigation",
+        r"^(home|menu|search|skip to (main )?content|back to top|next article|previous article|next post|previous post|toggle navigation|main menu)\s*[:»>]?$",
+        0.96,
+        "navigation link",
+    ),
+    _rule(
+        "navigation",
+        r"^([\w&'-]+(\s[\w&'-]+){0,2}\s*(\||»|›|>|/|•)\s*){3,}[\w&'-]+(\s[\w&'-]+){0,2}$",
+        0.93,
+        "menu of short links",
+    ),
+    _rule(
+        "subscription",
+        r"\b(subscribe|sign up|signup|newsletter|log ?in to|register (now|for free)|become a (member|subscriber)|support our journalism|donate)\b",
+        0.9,
+        "subscription or membership prompt",
+    ),
+    _rule(
+        "advertisement",
+        r"^(advertisement|advertising|sponsored( content)?|promoted|ad|story continues below( advertisement)?|continue reading( below)?)\s*:?$",
+        0.97,
+        "advertisement marker",
+    ),
+    _rule(
+        "legal",
+        r"\b(we use cookies|this (site|website) uses cookies|cookie policy|privacy policy|terms (of|and) (use|service|conditions)|all rights reserved)\b",
+        0.93,
+        "cookie, privacy or copyright notice",
+    ),
     _rule("legal", r"^(copyright|©|\(c\))\s*.*\d{4}", 0.95, "copyright line"),
-    _rule("caption", r"^(featured |top |header |lead )?(image|photo|picture|photograph|video|graphic)s?\s*(via|by|credit|courtesy|source)?\s*:", 0.94, "image caption or credit"),
-    _rule("caption", r"^(featured |top )?(image|photo|picture)s?\s+(via|by|courtesy of|credit)\b", 0.94, "image credit"),
-    _rule("caption", r"(\(|\[)?(photo|image|picture)s?\s*(credit)?\s*:\s*[^)\]]*(getty|reuters|ap|afp|epa|shutterstock|wikimedia|flickr)", 0.93, "image credit"),
-    _rule("caption", r"^[^.!?]{0,120}(getty images|/reuters|/ap\b|/afp|ap photo|shutterstock|wikimedia commons)\)?\.?$", 0.9, "image credit"),
-    _rule("related_links", r"^(related( articles| stories| posts| coverage)?|read more|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading)\b\s*:?", 0.92, "related-links block"),
+    _rule(
+        "caption",
+        r"^(featured |top |header |lead )?(image|photo|picture|photograph|video|graphic)s?\s*(via|by|credit|courtesy|source)?\s*:",
+        0.94,
+        "image caption or credit",
+    ),
+    _rule(
+        "caption",
+        r"^(featured |top )?(image|photo|picture)s?\s+(via|by|courtesy of|credit)\b",
+        0.94,
+        "image credit",
+    ),
+    _rule(
+        "caption",
+        r"(\(|\[)?(photo|image|picture)s?\s*(credit)?\s*:\s*[^)\]]*(getty|reuters|ap|afp|epa|shutterstock|wikimedia|flickr)",
+        0.93,
+        "image credit",
+    ),
+    _rule(
+        "caption",
+        r"^[^.!?]{0,120}(getty images|/reuters|/ap\b|/afp|ap photo|shutterstock|wikimedia commons)\)?\.?$",
+        0.9,
+        "image credit",
+    ),
+    _rule(
+        "related_links",
+        r"^(related( articles| stories| posts| coverage)?|read more|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading)\b\s*:?",
+        0.92,
+        "related-links block",
+    ),
     _rule("source_attribution", r"appeared first on\b", 0.97, "syndication footer"),
-    _rule("source_attribution", r"^(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))\s*:?\s*(https?://|www\.|[A-Z])", 0.9, "source attribution line"),
-    _rule("social_embed", r"pic\.twitter\.com/|\(@\w{1,15}\)\s+" + _MONTH + r"\s+\d{1,2},\s+\d{4}|twitter\.com/\w+/status", 0.96, "embedded social-media post"),
-    _rule("social_embed", r"^(a post shared by|view this post on instagram|embedded video)\b", 0.96, "embedded social-media post"),
-    _rule("markup", r"</?(div|span|p|a|img|script|style|iframe|br|strong|em|ul|li|table|td|tr)\b[^>]*>", 0.95, "leaked HTML", whole_line=False),
-    _rule("markup", r"(\bfunction\s*\(|\bvar\s+\w+\s*=|document\.(write|getElementById|createElement)|window\.\w+|\w+\.push\(\[|\}\)\(\);|<!--|-->|\{\s*[\w-]+\s*:\s*[^}]+;\s*\})", 0.95, "leaked JavaScript or CSS", whole_line=False),
-    _rule("error_page", r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b", 0.93, "error page text"),
+    _rule(
+        "source_attribution",
+        r"^(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))\s*:?\s*(https?://|www\.|[A-Z])",
+        0.9,
+        "source attribution line",
+    ),
+    _rule(
+        "social_embed",
+        r"pic\.twitter\.com/|\(@\w{1,15}\)\s+" + _MONTH + r"\s+\d{1,2},\s+\d{4}|twitter\.com/\w+/status",
+        0.96,
+        "embedded social-media post",
+    ),
+    _rule(
+        "social_embed",
+        r"^(a post shared by|view this post on instagram|embedded video)\b",
+        0.96,
+        "embedded social-media post",
+    ),
+    _rule(
+        "markup",
+        r"</?(div|span|p|a|img|script|style|iframe|br|strong|em|ul|li|table|td|tr)\b[^>]*>",
+        0.95,
+        "leaked HTML",
+        whole_line=False,
+    ),
+    _rule(
+        "markup",
+        r"(\bfunction\s*\(|\bvar\s+\w+\s*=|document\.(write|getElementById|createElement)|window\.\w+|\w+\.push\(\[|\}\)\(\);|<!--|-->|\{\s*[\w-]+\s*:\s*[^}]+;\s*\})",
+        0.95,
+        "leaked JavaScript or CSS",
+        whole_line=False,
+    ),
+    _rule(
+        "error_page",
+        r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
+        0.93,
+        "error page text",
+    ),
 )
 
-_ENTITY = re.compile(r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I)
+_ENTITY = re.compile(
+    r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I
+)
 _TAIL = re.compile(
     rf"(?<=[.!?\"”'’)])\s+((share this|like this|like loading\.*|related|share|tweet)\s*:?|click to share on {_SOCIAL}.*|\(opens in new window\).*)\s*$",
     _I,
@@ -106,14 +215,34 @@ class ArtifactDetector:
                 return [Flag("artifact", span.start, span.end, score, rule.reason, rule.category)]
         flags = []
         if ftfy.badness.is_bad(line):
-            flags.append(Flag("artifact", span.start, span.end, 0.9, "mojibake (wrongly decoded text)", "encoding"))
+            flags.append(
+                Flag("artifact", span.start, span.end, 0.9, "mojibake (wrongly decoded text)", "encoding")
+            )
             return flags
         tail = _TAIL.search(line)
         if tail:
             start = span.start + tail.start(1)
-            flags.append(Flag("artifact", start, span.end, 0.95, "share widget glued to the end of a line", "share_widget"))
+            flags.append(
+                Flag(
+                    "artifact",
+                    start,
+                    span.end,
+                    0.95,
+                    "share widget glued to the end of a line",
+                    "share_widget",
+                )
+            )
         for m in _ENTITY.finditer(line):
-            flags.append(Flag("artifact", span.start + m.start(), span.start + m.end(), 0.9, "leaked HTML entity", "markup"))
+            flags.append(
+                Flag(
+                    "artifact",
+                    span.start + m.start(),
+                    span.start + m.end(),
+                    0.9,
+                    "leaked HTML entity",
+                    "markup",
+                )
+            )
         return flags
 
 
@@ -123,6 +252,10 @@ def _prose_discount(line: str, rule: _Rule) -> float:
         return 1.0
     words = len(line.split())
     ends_like_sentence = line.rstrip().endswith((".", "!", "?", '"', "”"))
-    if words >= 18 and ends_like_sentence and rule.category in {"subscription", "legal", "error_page", "related_links"}:
+    if (
+        words >= 18
+        and ends_like_sentence
+        and rule.category in {"subscription", "legal", "error_page", "related_links"}
+    ):
         return 0.45
     return 1.0

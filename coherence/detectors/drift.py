@@ -193,7 +193,9 @@ class DriftDetector:
                 continue
             outlier = sim < self.hard_floor or (zi < -self.max_z and sim < self.min_similarity)
             if outlier:
-                score = float(np.clip(0.5 + 0.5 * (self.min_similarity - sim) / self.min_similarity, 0.5, 1.0))
+                score = float(
+                    np.clip(0.5 + 0.5 * (self.min_similarity - sim) / self.min_similarity, 0.5, 1.0)
+                )
                 reason = (
                     f"{unit} similarity to the rest of the article {sim:.2f}, "
                     f"against the article's median {median:.2f} (robust z {zi:.1f})"

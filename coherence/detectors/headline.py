@@ -76,9 +76,7 @@ class HeadlineDetector:
         if not 2 <= len(words) <= self.max_headline_words or len(line) > 200:
             return False
         keys = headline_keys(line)
-        repeated = any(
-            s.start != span.start and headline_keys(s.text(text)) & keys for s in lines[:10]
-        )
+        repeated = any(s.start != span.start and headline_keys(s.text(text)) & keys for s in lines[:10])
         if repeated:
             return True
         if line.endswith((".", "?", "!", ":", ",", ";")) and not line.endswith("?"):

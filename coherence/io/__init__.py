@@ -4,4 +4,12 @@ from coherence.io.readers import InputError, read_articles
 from coherence.io.records import FieldNames, to_article
 from coherence.io.writers import ReportWriter, open_writer, read_records
 
-__all__ = ["FieldNames", "InputError", "ReportWriter", "open_writer", "read_articles", "read_records", "to_article"]
+__all__ = [
+    "FieldNames",
+    "InputError",
+    "ReportWriter",
+    "open_writer",
+    "read_articles",
+    "read_records",
+    "to_article",
+]

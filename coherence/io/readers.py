@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coherence.article import Article, RecordError
-from coherence.io.records import FieldNames, to_article
+from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".json.gz", ".ndjson.gz")
 
@@ -48,7 +48,7 @@ def input_format(path: str) -> str:
     raise InputError(f"{path}: unknown input format (use .jsonl, .csv, .parquet, a .txt file or a folder)")
 
 
-def read_articles(path: str | Path, fields: FieldNames = FieldNames()) -> Iterator[Article | RecordError]:
+def read_articles(path: str | Path, fields: FieldNames = DEFAULT_FIELDS) -> Iterator[Article | RecordError]:
     """Stream the records of ``path`` as Articles (or RecordErrors), in input order."""
     path = str(path)
     kind = input_format(path)
@@ -117,10 +117,14 @@ def _read_parquet(path: str, fields: FieldNames) -> Iterator[Article | RecordErr
 def _read_txt_dir(path: str, fields: FieldNames) -> Iterator[Article | RecordError]:
     root = Path(path)
     for file in sorted(root.rglob("*.txt")):
-        yield from _read_txt_file(str(file), fields, record_id=file.relative_to(root).with_suffix("").as_posix())
+        yield from _read_txt_file(
+            str(file), fields, record_id=file.relative_to(root).with_suffix("").as_posix()
+        )
 
 
-def _read_txt_file(path: str, fields: FieldNames, record_id: str | None = None) -> Iterator[Article | RecordError]:
+def _read_txt_file(
+    path: str, fields: FieldNames, record_id: str | None = None
+) -> Iterator[Article | RecordError]:
     file = Path(path)
     record_id = record_id or file.stem
     try:

@@ -20,6 +20,9 @@ class FieldNames:
     source: str = "source"
 
 
+DEFAULT_FIELDS = FieldNames()
+
+
 def _is_missing(value: Any) -> bool:
     if value is None:
         return True
@@ -35,7 +38,7 @@ def _optional_str(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def to_article(record: Any, fallback_id: str, fields: FieldNames = FieldNames()) -> Article | RecordError:
+def to_article(record: Any, fallback_id: str, fields: FieldNames = DEFAULT_FIELDS) -> Article | RecordError:
     """An Article from a mapping (a JSON object, CSV row, ...), or a RecordError naming the record.
 
     ``fallback_id`` is used when the record has no id (for example ``"corpus.jsonl:17"``).
@@ -43,7 +46,9 @@ def to_article(record: Any, fallback_id: str, fields: FieldNames = FieldNames())
     if isinstance(record, str):
         record = {fields.text: record}
     if not isinstance(record, dict):
-        return RecordError(fallback_id, f"record {fallback_id}: expected an object, got {type(record).__name__}")
+        return RecordError(
+            fallback_id, f"record {fallback_id}: expected an object, got {type(record).__name__}"
+        )
     raw_id = record.get(fields.id)
     record_id = fallback_id if _is_missing(raw_id) or str(raw_id).strip() == "" else str(raw_id)
     source = _optional_str(record.get(fields.source))

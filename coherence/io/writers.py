@@ -53,7 +53,9 @@ class ParquetWriter:
         row["id"] = str(row["id"])
         row["quality"] = None if row["quality"] is None else float(row["quality"])
         row["keep"] = bool(row["keep"])
-        row["data"] = json.dumps({k: v for k, v in record.items() if k not in _SCALAR_COLUMNS}, ensure_ascii=False)
+        row["data"] = json.dumps(
+            {k: v for k, v in record.items() if k not in _SCALAR_COLUMNS}, ensure_ascii=False
+        )
         self._rows.append(row)
         if len(self._rows) >= self.batch_size:
             self._flush()
@@ -63,8 +65,14 @@ class ParquetWriter:
         import pyarrow.parquet as pq
 
         schema = pa.schema(
-            [("id", pa.string()), ("quality", pa.float64()), ("keep", pa.bool_()), ("error", pa.string()),
-             ("source", pa.string()), ("data", pa.string())]
+            [
+                ("id", pa.string()),
+                ("quality", pa.float64()),
+                ("keep", pa.bool_()),
+                ("error", pa.string()),
+                ("source", pa.string()),
+                ("data", pa.string()),
+            ]
         )
         table = pa.Table.from_pylist(self._rows, schema=schema)
         if self._writer is None:
