@@ -38,6 +38,8 @@ class Embedder:
         Texts per forward pass. Texts are sorted by length before batching.
     precision:
         ``"fp32"``, ``"fp16"`` or ``"bf16"``; ``None`` means fp16 on GPU and fp32 on CPU.
+    cache_dir:
+        When set, vectors are cached on disk there (keyed by model and text) and reused.
     """
 
     def __init__(
@@ -47,12 +49,15 @@ class Embedder:
         device: str | None = None,
         batch_size: int = 64,
         precision: str | None = None,
+        cache_dir: str | None = None,
     ) -> None:
         self.model = model
         self.device = device
         self.batch_size = batch_size
         self.precision = precision
+        self.cache_dir = cache_dir
         self._model = None
+        self._cache = None
 
     @property
     def dimension(self) -> int:
