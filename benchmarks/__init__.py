@@ -1,0 +1,1 @@
+"""Benchmark harnesses (run from the repository root: ``python -m benchmarks.<name>``)."""
