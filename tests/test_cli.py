@@ -1,0 +1,116 @@
+"""The command line: score, filter, explain; exit codes; quiet in pipes."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from coherence.cli import main
+from coherence.io import read_records
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory, fixture_articles):
+    path = tmp_path_factory.mktemp("cli") / "corpus.jsonl"
+    ids = ["seed-like", "clean-economy", "spliced-paragraph"]
+    lines = [json.dumps(fixture_articles[i]) for i in ids] + ["{broken json"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def scores(small_corpus):
+    out = small_corpus.parent / "scores.jsonl"
+    result = CliRunner().invoke(main, ["score", str(small_corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_score_writes_one_record_per_input_line(scores):
+    records = read_records(scores)
+    assert [r["id"] for r in records] == ["seed-like", "clean-economy", "spliced-paragraph", "corpus.jsonl:4"]
+    assert records[-1]["error"].startswith("record corpus.jsonl:4: malformed JSON")
+    assert records[0]["flags"] and records[1]["error"] is None
+
+
+def test_score_to_parquet_and_stdout(small_corpus, tmp_path):
+    result = CliRunner().invoke(main, ["score", str(small_corpus), "-o", str(tmp_path / "s.parquet")])
+    assert result.exit_code == 0
+    assert len(read_records(tmp_path / "s.parquet")) == 4
+    result = CliRunner().invoke(main, ["score", str(small_corpus), "-o", "-"])
+    assert result.exit_code == 0
+    assert len([json.loads(line) for line in result.output.splitlines() if line.startswith("{")]) == 4
+
+
+def test_filter_from_existing_scores_keeps_reasons(small_corpus, scores, tmp_path):
+    kept, rejected = tmp_path / "kept.jsonl", tmp_path / "rejected.jsonl"
+    args = [
+        "filter",
+        str(small_corpus),
+        "--scores",
+        str(scores),
+        "--min-quality",
+        "0.8",
+        "--kept",
+        str(kept),
+        "--rejected",
+        str(rejected),
+    ]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    kept_records, rejected_records = read_records(kept), read_records(rejected)
+    assert len(kept_records) + len(rejected_records) == 4
+    assert "clean-economy" in {r["id"] for r in kept_records}
+    assert all(r["reasons"] for r in rejected_records)
+    assert any(r["id"] == "corpus.jsonl:4" and "error" in r["reasons"][0] for r in rejected_records)
+    assert all("text" in r for r in kept_records)
+
+
+def test_explain_prints_flags_with_quotes(small_corpus, scores):
+    args = ["explain", "spliced-paragraph", "--scores", str(scores), "--input", str(small_corpus)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "offtopic" in result.output and "Striker" in result.output
+
+
+def test_explain_a_text_file(tmp_path):
+    path = tmp_path / "story.txt"
+    path.write_text(
+        "Posted by Jo Bloggs | May 1, 2020\n\nThe river rose overnight.\n\nShare this:\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["explain", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "byline" in result.output and "share_widget" in result.output
+
+
+def test_unusable_arguments_exit_nonzero(tmp_path):
+    runner = CliRunner()
+    assert (
+        runner.invoke(
+            main, ["score", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")]
+        ).exit_code
+        != 0
+    )
+    assert runner.invoke(main, ["score"]).exit_code != 0
+
+
+@pytest.mark.parametrize("command", [[], ["score"], ["filter"], ["explain"]])
+def test_help_everywhere(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_stdin_to_stdout_in_a_pipe_has_no_progress_bar(fixture_articles):
+    record = json.dumps(fixture_articles["clean-sport"]) + "\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "coherence.cli", "score", "-", "-o", "-"],
+        input=record,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["id"] == "clean-sport"
+    assert "it/s" not in proc.stderr and "articles" not in proc.stderr
