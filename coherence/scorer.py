@@ -243,6 +243,9 @@ class Scorer:
             if len(units.paragraphs)
             else float("nan"),
             "mean_neighbour_similarity": float(neighbour.mean()) if len(neighbour) else float("nan"),
+            "artifact_lines": float(len([f for f in flags if f.kind == "artifact"])),
+            "offtopic_units": float(len([f for f in flags if f.kind == "offtopic"])),
+            "ends_mid_sentence": _ends_mid_sentence(units.paragraph_texts),
         }
 
 
@@ -257,6 +260,12 @@ def _removes_content(flag: Flag, text: str) -> bool:
     line_end = text.find("\n", flag.start)
     line_end = len(text) if line_end < 0 else line_end
     return not text[flag.end : line_end].strip()
+
+
+def _ends_mid_sentence(paragraphs: list[str]) -> float:
+    """1.0 when the last content paragraph stops without closing punctuation (a cut-off text)."""
+    last = paragraphs[-1].rstrip() if paragraphs else ""
+    return float(bool(last) and last[-1] not in '.!?…"\'”’)»]:;')
 
 
 def _covered_chars(spans: list[tuple[int, int]]) -> int:

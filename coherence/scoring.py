@@ -1,40 +1,91 @@
 """From signals to one quality score, with each signal's contribution to it.
 
-The score is a logistic model over a few features derived from the signals; its parameters are
-plain JSON shipped with the package (``coherence/data/quality_model.json``), so a model can be
-inspected, replaced or retrained without pickles. Scoring never decides what is kept: that is
-``keep = quality >= threshold``, applied afterwards and changeable without re-scoring.
+``quality`` is the estimated probability that an article is free of the defects ``coherence``
+detects (spliced passages, scraping artifacts, a repeated headline or paragraph, a cut-off end,
+paragraphs out of order, a headline that belongs to another story), for an article drawn from a
+pool in which half the articles carry such a defect (the training mix). It is a calibrated
+logistic model over features derived from the signals:
+
+    quality = sigmoid(intercept + sum(weights[f] * features[f]))
+
+Every feature is 0 for an article that shows no sign of damage and grows with the damage, so
+``intercept`` is the log-odds of a spotless article and ``weights[f] * features[f]`` (the
+*contribution* of ``f``, reported per article) says how much ``f`` lowered the log-odds.
+For a corpus with another share of damaged articles ``p``, add ``log((1 - p) / p)`` to the
+log-odds (:meth:`QualityModel.score` ``prior``).
+
+The parameters are plain JSON shipped with the package (``coherence/data/quality_model.json``),
+fitted by ``python -m coherence.training.train``; no pickles. Scoring never decides what is
+kept: ``keep = quality >= threshold`` is applied afterwards and changes without re-scoring.
+Because quality depends on the signals only, a saved scores file can be re-scored with a new
+model without embedding anything (:func:`rescore`).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 
-def quality_features(signals: dict[str, float]) -> dict[str, float]:
-    """The model's features, each 0 for a clean article and larger for a worse one."""
-    headline_similarity = signals.get("headline_similarity")
-    has_headline = headline_similarity is not None and not math.isnan(headline_similarity)
-    return {
-        "artifact_fraction": signals.get("artifact_fraction", 0.0),
-        "offtopic_fraction": signals.get("offtopic_fraction", 0.0),
-        "duplicate_headline": min(signals.get("duplicate_headline", 0.0), 1.0),
-        "duplicate_text_fraction": signals.get("duplicate_text_fraction", 0.0),
-        "headline_mismatch": max(0.0, 0.35 - headline_similarity) if has_headline else 0.0,
-        "too_short": max(0.0, 1.0 - signals.get("content_words", 0.0) / 60.0),
-    }
+def _get(signals: dict[str, float], name: str, default: float = 0.0) -> float:
+    value = signals.get(name, default)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return default
+    return float(value)
+
+
+def _hinge(signals: dict[str, float], name: str, below: float) -> float:
+    value = signals.get(name)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return 0.0
+    return max(0.0, below - float(value))
+
+
+#: Each feature: (the signal it comes from, how it is computed). All are 0 for a clean article.
+FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
+    "artifact_fraction": ("artifact_fraction", lambda s: _get(s, "artifact_fraction")),
+    "artifact_lines": (
+        "artifact_lines",
+        lambda s: math.log1p(_get(s, "artifact_lines", 1.0 if _get(s, "artifact_fraction") > 0 else 0.0)),
+    ),
+    "offtopic_fraction": ("offtopic_fraction", lambda s: _get(s, "offtopic_fraction")),
+    "offtopic_units": (
+        "offtopic_units",
+        lambda s: math.log1p(_get(s, "offtopic_units", 1.0 if _get(s, "offtopic_fraction") > 0 else 0.0)),
+    ),
+    "duplicate_headline": ("duplicate_headline", lambda s: min(_get(s, "duplicate_headline"), 2.0)),
+    "duplicate_text_fraction": ("duplicate_text_fraction", lambda s: _get(s, "duplicate_text_fraction")),
+    "headline_mismatch": ("headline_similarity", lambda s: _hinge(s, "headline_similarity", 0.5)),
+    "topic_outlier": ("min_topic_similarity", lambda s: _hinge(s, "min_topic_similarity", 0.6)),
+    "low_cohesion": ("mean_neighbour_similarity", lambda s: _hinge(s, "mean_neighbour_similarity", 0.6)),
+    "extra_segments": ("segments", lambda s: math.log(max(_get(s, "segments", 1.0), 1.0))),
+    "ends_mid_sentence": ("ends_mid_sentence", lambda s: _get(s, "ends_mid_sentence")),
+    "too_short": ("content_words", lambda s: max(0.0, 1.0 - _get(s, "content_words", 100.0) / 100.0)),
+}
+
+
+def quality_features(signals: dict[str, float], names: list[str] | None = None) -> dict[str, float]:
+    """The model's features (all of them, or ``names``), each 0 for a clean article."""
+    return {name: float(FEATURES[name][1](signals)) for name in names or FEATURES}
+
+
+def feature_signal(name: str) -> str:
+    """The signal a feature is computed from."""
+    return FEATURES[name][0] if name in FEATURES else name
 
 
 @dataclass(frozen=True)
 class QualityModel:
-    """quality = sigmoid(intercept + sum(weights[f] * features[f]))."""
+    """quality = sigmoid(intercept + sum(weights[f] * features[f])); see the module docstring."""
 
     intercept: float
     weights: dict[str, float]
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> QualityModel:
@@ -43,12 +94,55 @@ class QualityModel:
             raw = resources.files("coherence").joinpath("data/quality_model.json").read_text()
         else:
             raw = Path(path).read_text()
-        data = json.loads(raw)
-        return cls(float(data["intercept"]), {k: float(v) for k, v in data["weights"].items()})
+        return cls.from_dict(json.loads(raw))
 
-    def score(self, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
-        """The quality in [0, 1] and each feature's contribution to its log-odds."""
-        features = quality_features(signals)
-        contributions = {name: self.weights.get(name, 0.0) * value for name, value in features.items()}
-        logit = self.intercept + sum(contributions.values())
-        return 1.0 / (1.0 + math.exp(-logit)), contributions
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QualityModel:
+        unknown = set(data["weights"]) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"quality model uses unknown features: {sorted(unknown)}")
+        meta = {k: v for k, v in data.items() if k not in ("intercept", "weights")}
+        return cls(float(data["intercept"]), {k: float(v) for k, v in data["weights"].items()}, meta)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.meta, "intercept": self.intercept, "weights": dict(self.weights)}
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    def logit(self, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
+        features = quality_features(signals, list(self.weights))
+        contributions = {name: self.weights[name] * value for name, value in features.items()}
+        return self.intercept + sum(contributions.values()), contributions
+
+    def score(self, signals: dict[str, float], prior: float | None = None) -> tuple[float, dict[str, float]]:
+        """The quality in [0, 1] and each feature's contribution to its log-odds.
+
+        ``prior``: the share of damaged articles expected in the corpus, when it is not the
+        training mix's one half.
+        """
+        logit, contributions = self.logit(signals)
+        if prior is not None:
+            logit += math.log((1.0 - prior) / prior)
+        return _sigmoid(logit), contributions
+
+
+def _sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def rescore(record: dict[str, Any], model: QualityModel, threshold: float = 0.5) -> dict[str, Any]:
+    """A scores record with quality, keep and contributions recomputed by ``model`` from its signals."""
+    if record.get("error") or not record.get("signals"):
+        return record
+    signals = {k: (math.nan if v is None else float(v)) for k, v in record["signals"].items()}
+    quality, contributions = model.score(signals)
+    return {
+        **record,
+        "quality": round(quality, 4),
+        "keep": quality >= threshold,
+        "contributions": {k: round(v, 4) for k, v in contributions.items()},
+    }
