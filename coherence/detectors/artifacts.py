@@ -7,6 +7,8 @@ merely mentions "cookies" or "subscribe" is not taken for a cookie banner.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -28,13 +30,33 @@ class _Rule:
     score: float
     reason: str
     whole_line: bool = True  # False: the rule may match inside long prose lines
+    top_only: bool = False  # True: only among the first lines of the text
+    case_sensitive: bool = False
+    per_match: bool = False  # True: flag each match inside a line of prose, not the whole line
 
 
-def _rule(category: str, pattern: str, score: float, reason: str, whole_line: bool = True) -> _Rule:
-    return _Rule(category, re.compile(pattern, _I), score, reason, whole_line)
+def _rule(
+    category: str,
+    pattern: str,
+    score: float,
+    reason: str,
+    whole_line: bool = True,
+    top_only: bool = False,
+    case_sensitive: bool = False,
+    per_match: bool = False,
+) -> _Rule:
+    flags = 0 if case_sensitive else _I
+    compiled = re.compile(pattern, flags)
+    return _Rule(category, compiled, score, reason, whole_line, top_only, case_sensitive, per_match)
 
 
 _RULES: tuple[_Rule, ...] = (
+    _rule(
+        "other",
+        r"^((poll|video|audio|image|media|content|comments?) (is )?loading\s*(\.\.\.|…)?|play video|video player|watch video)$",
+        0.95,
+        "media placeholder",
+    ),
     _rule(
         "share_widget",
         r"^(like this|share this( story| article)?|share|tweet|pin it|like loading\.*|loading\.*)\s*:?$",
@@ -43,23 +65,55 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        rf"click to (share|email|print)|share (on|to|via) {_SOCIAL}|\(opens in new window\)",
+        rf"click to (share|email|print)|^share (on|to|via) {_SOCIAL}|\(opens in new window\)",
         0.97,
         "share-button text",
     ),
     _rule(
         "share_widget",
-        rf"^({_SOCIAL}|share|tweet|comments?)(\s*[|/·•,]\s*({_SOCIAL}|share|tweet|comments?))+$",
+        rf"^({_SOCIAL}|share|tweet|comments?)(\s*[|/·•,]?\s*({_SOCIAL}|share|tweet|comments?))+$",
         0.95,
         "row of share buttons",
     ),
+    _rule(
+        "share_widget",
+        rf"^[\d.,]+\s*[km]?\s*(shares?|likes?|comments?|views?)\b(\s*({_SOCIAL}|share( this( story| article| post)?)?|tweet))*\s*$",
+        0.95,
+        "share counter",
+    ),
+    _rule(
+        "share_widget",
+        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave a comment|follow us on|like (us|our page) on)\b",
+        0.92,
+        "engagement prompt",
+    ),
     _rule("byline", r"^(posted|written|reported|published|words|story) by\b", 0.95, "byline"),
-    _rule("byline", r"^by\s+[A-Z][\w.'-]+(\s+[A-Z][\w.'-]+){0,3}\s*($|[|,/•·-])", 0.93, "byline"),
+    _rule(
+        "byline",
+        r"^(By|BY|by)\s+[A-Z][\w.'’-]+(\s+([A-Z][\w.'’-]+|and|&|de|van|von|al)){0,6}\s*($|[|,/•·:–—-])",
+        0.93,
+        "byline",
+        case_sensitive=True,
+    ),
+    _rule(
+        "byline",
+        r"^[A-Z][a-z]+(\s[A-Z]\.)?\s(Mc|Mac|O')?[A-Z]{2,}[A-Z'’-]*$",
+        0.9,
+        "author name on its own line under the headline",
+        top_only=True,
+        case_sensitive=True,
+    ),
+    _rule(
+        "byline",
+        r"\b(contributed (reporting )?to this (report|story|article)|(additional )?reporting by [A-Z][\w.'’-]+.*(editing|writing) by)\b",
+        0.93,
+        "contributor credit",
+    ),
     _rule("byline", r"\|\s*by\s+[A-Z][\w.'-]+", 0.92, "byline in a metadata line"),
     _rule("byline", r"^(author|reporter|editor|contributor)s?\s*:", 0.92, "byline"),
     _rule(
         "dateline",
-        rf"^(published|updated|posted|last (updated|modified)|date)(\s+(on|at))?\s*:?\s*.*{_DATE}",
+        rf"^(published|updated|posted|last (updated?|modified)|date)(\s+(on|at))?\s*:?\s*.*{_DATE}",
         0.96,
         "publication date line",
     ),
@@ -83,9 +137,16 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "subscription",
-        r"\b(subscribe|sign up|signup|newsletter|log ?in to|register (now|for free)|become a (member|subscriber)|support our journalism|donate)\b",
+        r"\b(subscribe|sign up|signup|newsletter|log ?in to|register (now|for free)|become a (member|subscriber)|support our journalism|donate (now|today))\b",
         0.9,
         "subscription or membership prompt",
+    ),
+    _rule(
+        "advertisement",
+        r"\b(click here to (get|claim|download|order|receive|learn|find out|grab|buy)|get your free|(request|claim|download|order) (your|a) free|free (info kit|report|trial|e-?book|guide|gift)\b.{0,40}\b(click|order|today|now))",
+        0.92,
+        "sales pitch",
+        whole_line=False,
     ),
     _rule(
         "advertisement",
@@ -101,10 +162,35 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule("legal", r"^(copyright|©|\(c\))\s*.*\d{4}", 0.95, "copyright line"),
     _rule(
+        "legal",
+        r"\b(is|are) not responsible for the content of (external|third|linked|other)",
+        0.93,
+        "external-links disclaimer",
+        whole_line=False,
+    ),
+    _rule(
         "caption",
-        r"^(featured |top |header |lead )?(image|photo|picture|photograph|video|graphic)s?\s*(via|by|credit|courtesy|source)?\s*:",
+        r"^(featured |top |header |lead )?(image|photo|picture|photograph|video|graphic)s?\s*(via|by|credit|courtesy|source)\s*:",
         0.94,
         "image caption or credit",
+    ),
+    _rule(
+        "caption",
+        r"^(featured |top |header |lead )?(image|photo|picture|photograph|graphic)\s*:\s*[^.!?]{0,80}$",
+        0.93,
+        "image caption or credit",
+    ),
+    _rule(
+        "caption",
+        r"^(getty images|reuters|associated press|ap photo|afp|shutterstock|splash news)$",
+        0.93,
+        "photo credit",
+    ),
+    _rule(
+        "related_links",
+        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S",
+        0.9,
+        "link to a gallery or video",
     ),
     _rule(
         "caption",
@@ -125,15 +211,45 @@ _RULES: tuple[_Rule, ...] = (
         "image credit",
     ),
     _rule(
+        "caption",
+        r"\((photo|image|picture)?[^()]{0,80}(getty images|reuters|ap photo|/ap|afp|epa|shutterstock|associated press|wikimedia)[^()]{0,40}\)\.?$",
+        0.92,
+        "caption ending in a photo credit",
+    ),
+    _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage)?|read more|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading)\b\s*:?",
+        r"^(related( articles| stories| posts| coverage| video)?|read more|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
         0.92,
         "related-links block",
+    ),
+    _rule(
+        "related_links",
+        r"^(related( articles| stories| posts| coverage)?|read more|more stories|recommended for you|you (may|might) also like|trending now|further reading)\s*»?$",
+        0.93,
+        "related-links header",
+    ),
+    _rule(
+        "related_links",
+        r"^\s*([^\s.!?]+\s+){3,}[^.!?]*\s\d{1,2}:\d{2}$",
+        0.9,
+        "video playlist item (title and duration)",
     ),
     _rule("source_attribution", r"appeared first on\b", 0.97, "syndication footer"),
     _rule(
         "source_attribution",
-        r"^(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))\s*:?\s*(https?://|www\.|[A-Z])",
+        r"\b(originally (published|appeared|posted) (at|on|in|by)|(was|is) (re)?published (here )?with permission|republished from|this (article|story|post|column) (first|originally) (appeared|ran|was published))\b",
+        0.93,
+        "re-poster credit",
+    ),
+    _rule(
+        "source_attribution",
+        r"^([\w.&'’ -]{1,40}\s[–—:-]\s*)?(https?://|www\.)\S+$",
+        0.92,
+        "bare source link",
+    ),
+    _rule(
+        "source_attribution",
+        r"^((video|image|photo|article) )?(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))(\s*:\s*(\S.*)?$|\s+(https?://|www\.|@))",
         0.9,
         "source attribution line",
     ),
@@ -142,6 +258,12 @@ _RULES: tuple[_Rule, ...] = (
         r"pic\.twitter\.com/|\(@\w{1,15}\)\s+" + _MONTH + r"\s+\d{1,2},\s+\d{4}|twitter\.com/\w+/status",
         0.96,
         "embedded social-media post",
+    ),
+    _rule(
+        "social_embed",
+        r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}",
+        0.97,
+        "embedded tweet signature",
     ),
     _rule(
         "social_embed",
@@ -155,10 +277,11 @@ _RULES: tuple[_Rule, ...] = (
         0.95,
         "leaked HTML",
         whole_line=False,
+        per_match=True,
     ),
     _rule(
         "markup",
-        r"(\bfunction\s*\(|\bvar\s+\w+\s*=|document\.(write|getElementById|createElement)|window\.\w+|\w+\.push\(\[|\}\)\(\);|<!--|-->|\{\s*[\w-]+\s*:\s*[^}]+;\s*\})",
+        r"(\bfunction\s*[\w$]*\s*\([\w$\s,]*\)\s*\{|\bvar\s+\w+\s*=|document\.(write|getElementById|createElement)|window\.\w+|\w+\.push\(\[|\}\)\(\);|<!--|-->|\{\s*[\w-]+\s*:\s*[^}]+;\s*\})",
         0.95,
         "leaked JavaScript or CSS",
         whole_line=False,
@@ -171,6 +294,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+_TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}", _I)
 _ENTITY = re.compile(
     r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I
 )
@@ -190,35 +314,51 @@ class ArtifactDetector:
     long_line_chars:
         Lines longer than this are treated as prose: only rules that may match inside prose
         (leaked markup) and glued tails can flag them.
+    top_lines:
+        How many lines count as the top of the text (where a bare author name is a byline).
     """
 
-    def __init__(self, *, min_score: float = 0.5, long_line_chars: int = 160) -> None:
+    def __init__(self, *, min_score: float = 0.5, long_line_chars: int = 160, top_lines: int = 5) -> None:
         self.min_score = min_score
         self.long_line_chars = long_line_chars
+        self.top_lines = top_lines
 
     def detect(self, text: str) -> list[Flag]:
         """Artifact flags for ``text``, in order of position."""
         flags: list[Flag] = []
         lines = split_lines(text)
-        for span in lines:
-            flags.extend(self._line_flags(text, span))
-        return [f for f in flags if f.score >= self.min_score]
+        for index, span in enumerate(lines):
+            flags.extend(self._line_flags(text, span, top=index < self.top_lines))
+        flags = _with_tweet_bodies(text, lines, flags)
+        return sorted((f for f in flags if f.score >= self.min_score), key=lambda f: (f.start, f.end))
 
-    def _line_flags(self, text: str, span: Span) -> list[Flag]:
+    def _line_flags(self, text: str, span: Span, *, top: bool) -> list[Flag]:
         line = span.text(text)
         is_long = len(line) > self.long_line_chars
         for rule in _RULES:
-            if is_long and rule.whole_line:
+            if (is_long and rule.whole_line) or (rule.top_only and not top):
                 continue
             if rule.pattern.search(line):
                 score = rule.score * _prose_discount(line, rule)
+                if rule.per_match and _has_prose_outside(line, rule.pattern):
+                    return [
+                        Flag(
+                            "artifact",
+                            span.start + m.start(),
+                            span.start + m.end(),
+                            score,
+                            rule.reason,
+                            rule.category,
+                        )
+                        for m in rule.pattern.finditer(line)
+                    ]
                 return [Flag("artifact", span.start, span.end, score, rule.reason, rule.category)]
-        flags = []
-        if ftfy.badness.is_bad(line):
-            flags.append(
-                Flag("artifact", span.start, span.end, 0.9, "mojibake (wrongly decoded text)", "encoding")
+        flags = [
+            Flag(
+                "artifact", span.start + a, span.start + b, 0.9, "mojibake (wrongly decoded text)", "encoding"
             )
-            return flags
+            for a, b in mojibake_spans(line)
+        ]
         tail = _TAIL.search(line)
         if tail:
             start = span.start + tail.start(1)
@@ -246,16 +386,51 @@ class ArtifactDetector:
         return flags
 
 
+def _has_prose_outside(line: str, pattern: re.Pattern) -> bool:
+    """Whether ``line`` still has several words once every match of ``pattern`` is removed."""
+    return len(pattern.sub(" ", line).split()) >= 4
+
+
+def mojibake_spans(line: str) -> list[tuple[int, int]]:
+    """Offsets of the wrongly decoded pieces of ``line`` (where ftfy would change it)."""
+    if not ftfy.badness.is_bad(line):
+        return []
+    fixed = ftfy.fix_encoding(line)
+    if fixed == line:
+        return []
+    matcher = difflib.SequenceMatcher(None, line, fixed, autojunk=False)
+    return [(a0, a1) for op, a0, a1, _, _ in matcher.get_opcodes() if op != "equal" and a1 > a0]
+
+
+def _with_tweet_bodies(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """An embedded tweet's body is the line right above its ``— Name (@handle) date`` line."""
+    signatures = {(s.start, s.end) for s in lines if _TWEET_SIGNATURE.search(s.text(text))}
+    flagged = {(f.start, f.end) for f in flags}
+    out = list(flags)
+    for before, span in itertools.pairwise(lines):
+        is_body = (span.start, span.end) in signatures and (before.start, before.end) not in flagged
+        if is_body and len(before) <= 400:
+            out.append(
+                Flag("artifact", before.start, before.end, 0.9, "body of an embedded tweet", "social_embed")
+            )
+    return out
+
+
+_PERSONAL = re.compile(r"\b(you|your|our|us)\b", _I)
+
+
 def _prose_discount(line: str, rule: _Rule) -> float:
-    """Lower the score of a pattern hit on a line that reads like a sentence of prose."""
-    if not rule.whole_line:
+    """Lower the score of a pattern hit on a line that reads like a sentence of prose.
+
+    Prose mentioning cookies, signing up or a missing page is reported speech; a prompt talks to
+    the reader ("you", "our", "us").
+    """
+    if not rule.whole_line or rule.category not in {"subscription", "legal", "error_page", "related_links"}:
         return 1.0
     words = len(line.split())
     ends_like_sentence = line.rstrip().endswith((".", "!", "?", '"', "”"))
-    if (
-        words >= 18
-        and ends_like_sentence
-        and rule.category in {"subscription", "legal", "error_page", "related_links"}
-    ):
+    if words >= 18 and ends_like_sentence:
+        return 0.45
+    if words >= 12 and ends_like_sentence and not _PERSONAL.search(line):
         return 0.45
     return 1.0
