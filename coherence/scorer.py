@@ -265,7 +265,7 @@ def _removes_content(flag: Flag, text: str) -> bool:
 def _ends_mid_sentence(paragraphs: list[str]) -> float:
     """1.0 when the last content paragraph stops without closing punctuation (a cut-off text)."""
     last = paragraphs[-1].rstrip() if paragraphs else ""
-    return float(bool(last) and last[-1] not in '.!?…"\'”’)»]:;')
+    return float(bool(last) and last[-1] not in ".!?…\"'”’)»]:;")
 
 
 def _covered_chars(spans: list[tuple[int, int]]) -> int:

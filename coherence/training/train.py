@@ -1,0 +1,181 @@
+"""Fit the quality model on generated defects of clean TRAIN articles and write it as JSON.
+
+    python -m coherence.training.train --data ../shared/data -o coherence/data/quality_model.json
+
+Steps: take a fixed sample of clean articles from the train split (:mod:`coherence.training.data`),
+make damaged copies (:mod:`coherence.training.corruptions`), score everything with the current
+detectors (embeddings cached on disk, so a retrain after a detector change costs detector time
+only), turn the signals into features (:mod:`coherence.scoring`) and fit a logistic regression.
+The model is then Platt-calibrated on out-of-fold predictions (the recipe of scikit-learn's
+``CalibratedClassifierCV(method="sigmoid", ensemble=False)``, with folds grouped by source
+article so an article and its damaged copies never straddle a fold) and the calibration is
+folded into the weights, which keeps the model one logistic function whose per-feature
+contributions add up to its log-odds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from coherence.scoring import FEATURES, QualityModel, quality_features
+from coherence.training.corruptions import CORRUPTIONS, build_set
+from coherence.training.data import clean_articles
+from coherence.training.metrics import expected_calibration_error
+
+DEFAULT_COUNTS = {"bbc": 500, "perezrosas": 200}
+
+
+def score_signals(
+    records: Sequence[dict[str, Any]], cache_dir: str | None, log=sys.stderr
+) -> list[dict[str, float] | None]:
+    """The signals of every record (None for one that could not be scored), from the real Scorer."""
+    from coherence import Scorer
+    from coherence.training.cache import CachedEmbedder
+
+    scorer = Scorer(embedder=CachedEmbedder(cache_dir=cache_dir))
+    out: list[dict[str, float] | None] = []
+    start = time.time()
+    for i, report in enumerate(scorer.score_many(records), start=1):
+        out.append(None if report.error else dict(report.signals))
+        if i % 200 == 0 or i == len(records):
+            print(f"  scored {i}/{len(records)} in {time.time() - start:.0f}s", file=log, flush=True)
+    return out
+
+
+def fit(
+    X: np.ndarray, y: np.ndarray, groups: np.ndarray, weights: np.ndarray, C: float = 1.0, folds: int = 5
+) -> dict[str, Any]:
+    """Logistic regression + Platt calibration on grouped out-of-fold logits, folded into one model."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold
+
+    # regularise every feature alike: fit on features divided by their spread, then unscale
+    scale = X.std(axis=0)
+    scale[scale == 0] = 1.0
+    X = X / scale
+    oof = np.zeros(len(y))
+    for train_idx, test_idx in GroupKFold(n_splits=folds).split(X, y, groups):
+        lr = LogisticRegression(C=C, max_iter=5000)
+        lr.fit(X[train_idx], y[train_idx], sample_weight=weights[train_idx])
+        oof[test_idx] = lr.decision_function(X[test_idx])
+    platt = LogisticRegression(C=1e6, max_iter=5000)
+    platt.fit(oof[:, None], y, sample_weight=weights)
+    a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    final = LogisticRegression(C=C, max_iter=5000).fit(X, y, sample_weight=weights)
+    return {
+        "coef": a * final.coef_[0] / scale,
+        "intercept": a * float(final.intercept_[0]) + c,
+        "oof_probability": 1.0 / (1.0 + np.exp(-(a * oof + c))),
+        "platt": (a, c),
+    }
+
+
+def train(
+    data_dir: str,
+    counts: dict[str, int],
+    corrupted_per_article: int = 2,
+    seed: int = 0,
+    C: float = 1.0,
+    cache_dir: str | None = None,
+    log=sys.stderr,
+) -> QualityModel:
+    """Build the training set, fit, and return the model (with its training report in ``meta``)."""
+    from sklearn import __version__ as sklearn_version
+    from sklearn.metrics import roc_auc_score
+
+    base = clean_articles(data_dir, "train", counts, seed=seed)
+    records = build_set(base, seed=seed, corrupted_per_article=corrupted_per_article)
+    print(f"{len(base)} clean train articles -> {len(records)} records; scoring", file=log, flush=True)
+    signals = score_signals(records, cache_dir, log)
+    rows = [(r, s) for r, s in zip(records, signals, strict=True) if s is not None]
+    names = list(FEATURES)
+    y = np.array([r["label"] for r, _ in rows])
+    groups = np.array([r["id"].split("~")[0] for r, _ in rows])
+    # clean and damaged halves weigh the same, whatever corrupted_per_article is
+    weights = np.where(y == 1, 1.0, 1.0 / corrupted_per_article)
+    dropped: list[str] = []
+    while True:
+        X = np.array([[quality_features(s, names)[n] for n in names] for _, s in rows])
+        result = fit(X, y, groups, weights, C=C)
+        # a defect sign must never raise quality: drop features whose weight comes out positive
+        positive = [n for n, w in zip(names, result["coef"], strict=True) if w > 0 or X[:, names.index(n)].std() == 0]
+        if not positive:
+            break
+        dropped += positive
+        names = [n for n in names if n not in positive]
+    p = result["oof_probability"]
+    defects = np.array([r["defect"] or "clean" for r, _ in rows])
+    per_defect = {}
+    for kind in sorted(CORRUPTIONS):
+        mask = (defects == "clean") | (np.char.find(defects.astype(str), kind) >= 0)
+        if (y[mask] == 0).any():
+            per_defect[kind] = round(float(roc_auc_score(y[mask], p[mask])), 4)
+    meta = {
+        "description": (
+            "Calibrated logistic quality model: quality = sigmoid(intercept + sum(weight * feature)). "
+            "quality is the estimated probability that the article is free of the defects coherence "
+            "detects, for a pool in which half the articles carry one; see coherence/scoring.py."
+        ),
+        "version": 2,
+        "features": names,
+        "training": {
+            "command": "python -m coherence.training.train --data ../shared/data -o coherence/data/quality_model.json",
+            "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"),
+            "clean_articles": {k: int(sum(1 for a in base if a["source"] == k)) for k in counts},
+            "split": "train (70% of ids by SHA-1; coherence.training.data.split_of)",
+            "records": len(rows),
+            "corrupted_per_article": corrupted_per_article,
+            "defects": sorted(CORRUPTIONS),
+            "seed": seed,
+            "C": C,
+            "dropped_features": dropped,
+            "out_of_fold_roc_auc": round(float(roc_auc_score(y, p)), 4),
+            "out_of_fold_roc_auc_by_defect": per_defect,
+            "out_of_fold_ece": round(expected_calibration_error(y, p), 4),
+            "platt": [round(v, 6) for v in result["platt"]],
+            "scikit_learn": sklearn_version,
+        },
+    }
+    weights_out = {n: round(float(w), 6) for n, w in zip(names, result["coef"], strict=True)}
+    return QualityModel(round(float(result["intercept"]), 6), weights_out, meta)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default="../shared/data", help="The shared data folder (has news/).")
+    parser.add_argument("-o", "--output", default="coherence/data/quality_model.json")
+    parser.add_argument("--bbc", type=int, default=DEFAULT_COUNTS["bbc"], help="Clean BBC train articles.")
+    parser.add_argument(
+        "--perezrosas", type=int, default=DEFAULT_COUNTS["perezrosas"], help="Clean perezrosas legit ones."
+    )
+    parser.add_argument("--corrupted-per-article", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--C", type=float, default=1.0, help="Inverse L2 regularisation strength.")
+    parser.add_argument("--cache-dir", default=".cache/embeddings", help="On-disk embedding cache ('' to disable).")
+    args = parser.parse_args(argv)
+    model = train(
+        args.data,
+        {"bbc": args.bbc, "perezrosas": args.perezrosas},
+        corrupted_per_article=args.corrupted_per_article,
+        seed=args.seed,
+        C=args.C,
+        cache_dir=args.cache_dir or None,
+    )
+    model.save(args.output)
+    t = model.meta["training"]
+    print(
+        f"wrote {args.output}: out-of-fold ROC-AUC {t['out_of_fold_roc_auc']}, ECE {t['out_of_fold_ece']}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
