@@ -101,6 +101,21 @@ def score(
 @main.command()
 @click.argument("input_path", metavar="INPUT")
 @click.option("--min-quality", default=0.5, show_default=True, help="Reject articles below this quality.")
+@click.option(
+    "--reject-if",
+    "reject_if",
+    multiple=True,
+    help="Reject when a signal condition holds, e.g. 'artifact_fraction>0.3' (repeatable).",
+)
+@click.option(
+    "--reject-kind",
+    "reject_kinds",
+    multiple=True,
+    help="Reject articles with a flag of this kind, or kind/category (e.g. offtopic, artifact/byline).",
+)
+@click.option(
+    "--clean-text", is_flag=True, help="Add clean_text (artifacts and repeated headlines removed) to kept records."
+)
 @click.option("--kept", "kept_path", required=True, help="Where to write kept records.")
 @click.option(
     "--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons."
@@ -116,6 +131,9 @@ def score(
 def filter(
     input_path,
     min_quality,
+    reject_if,
+    reject_kinds,
+    clean_text,
     kept_path,
     rejected_path,
     scores_path,
@@ -127,7 +145,12 @@ def filter(
     batch_size,
 ):
     """Split INPUT into kept and rejected articles (rejected ones carry their reasons)."""
-    from coherence.filtering import FilterRule, split_records
+    from coherence.filtering import Condition, FilterRule, split_records
+
+    try:
+        conditions = tuple(Condition.parse(c) for c in reject_if)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--reject-if") from exc
 
     fields = _fields(text_field, title_field, id_field)
     articles = _open_input(input_path, fields)
@@ -141,11 +164,11 @@ def filter(
             r.to_dict()
             for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles)
         )
-    rule = FilterRule(min_quality=min_quality)
+    rule = FilterRule(min_quality=min_quality, reject_if=conditions, reject_kinds=tuple(reject_kinds))
     kept = open_writer(kept_path)
     rejected = open_writer(rejected_path) if rejected_path else None
     try:
-        for record, keep in split_records(articles, reports, rule):
+        for record, keep in split_records(articles, reports, rule, clean_text=clean_text):
             if keep:
                 kept.write(record)
             elif rejected is not None:

@@ -1,45 +1,186 @@
-"""Keep/drop decisions, made from existing scores (so thresholds change without re-scoring)."""
+"""Keep/drop decisions, made from existing scores (so thresholds change without re-scoring).
+
+A :class:`FilterRule` rejects an article for any of: an ``error``; ``quality`` below
+``min_quality``; a signal condition such as ``artifact_fraction>0.3`` (:class:`Condition`); or a
+flag of a given kind (``offtopic``) or kind/category (``artifact/share_widget``). Every reason is
+a sentence a person can check. The same rule works on report dicts (:func:`filter_reports`), on
+input records paired with their reports (:func:`split_records`, what ``coherence filter`` uses)
+and on a pandas DataFrame from :meth:`coherence.Scorer.score_frame` (:func:`filter_frame`).
+"""
 
 from __future__ import annotations
 
+import math
+import operator
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from coherence.article import Article, RecordError
 
+_OPERATORS = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    "!=": operator.ne,
+    "==": operator.eq,
+    ">": operator.gt,
+    "<": operator.lt,
+    "=": operator.eq,
+}
+_CONDITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|!=|==|>|<|=)\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``signal op value``: the article is rejected when it holds. ``signal`` may be ``quality``."""
+
+    signal: str
+    op: str
+    value: float
+
+    @classmethod
+    def parse(cls, text: str) -> Condition:
+        """Read ``"artifact_fraction>0.3"`` (operators: > >= < <= == !=)."""
+        match = _CONDITION.match(text)
+        if not match:
+            raise ValueError(f"cannot read condition {text!r}: expected SIGNAL OP NUMBER, e.g. artifact_fraction>0.3")
+        name, op, value = match.groups()
+        return cls(name, "==" if op == "=" else op, float(value))
+
+    def value_in(self, report: dict[str, Any]) -> float | None:
+        signals = report.get("signals") or {}
+        value = report.get("quality") if self.signal == "quality" else signals.get(self.signal)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        return float(value)
+
+    def holds(self, report: dict[str, Any]) -> bool:
+        value = self.value_in(report)
+        return value is not None and _OPERATORS[self.op](value, self.value)
+
+    def __str__(self) -> str:
+        return f"{self.signal}{self.op}{self.value:g}"
+
 
 @dataclass(frozen=True)
 class FilterRule:
-    """Reject an article whose quality is below ``min_quality``, or that has an error."""
+    """When an article is rejected; an article that meets none of these is kept.
 
-    min_quality: float = 0.5
+    Parameters
+    ----------
+    min_quality:
+        Reject below this quality (``None``: quality alone never rejects).
+    reject_if:
+        Signal conditions (:class:`Condition` or strings like ``"artifact_fraction>0.3"``).
+    reject_kinds:
+        Flag kinds (``"offtopic"``) or ``kind/category`` (``"artifact/share_widget"``): reject an
+        article with any such flag whose score is at least ``min_flag_score``.
+    min_flag_score:
+        Weaker flags than this do not count for ``reject_kinds``.
+    """
+
+    min_quality: float | None = 0.5
+    reject_if: tuple[Condition | str, ...] = ()
+    reject_kinds: tuple[str, ...] = ()
+    min_flag_score: float = 0.0
+
+    def conditions(self) -> list[Condition]:
+        return [c if isinstance(c, Condition) else Condition.parse(c) for c in self.reject_if]
 
     def reasons(self, report: dict[str, Any]) -> list[str]:
-        """Why ``report`` is rejected; empty when it is kept."""
+        """Why ``report`` (a :meth:`Report.to_dict` record) is rejected; empty when it is kept."""
         if report.get("error"):
             return [f"error: {report['error']}"]
+        out = []
         quality = report.get("quality")
-        if quality is None or quality < self.min_quality:
-            return [f"quality {quality:.3f} < {self.min_quality}"]
-        return []
+        if self.min_quality is not None and (quality is None or quality < self.min_quality):
+            out.append(f"quality {_fmt(quality)} < {self.min_quality:g}")
+        for condition in self.conditions():
+            if condition.holds(report):
+                out.append(f"{condition.signal} {_fmt(condition.value_in(report))} {condition.op} {condition.value:g}")
+        for kind in self.reject_kinds:
+            flags = [f for f in report.get("flags") or [] if _matches(f, kind) and f["score"] >= self.min_flag_score]
+            if flags:
+                where = ", ".join(f"{f['field']} {f['start']}-{f['end']}" for f in flags[:3])
+                more = f" and {len(flags) - 3} more" if len(flags) > 3 else ""
+                out.append(f"{len(flags)} {kind} flag{'s' if len(flags) > 1 else ''} ({where}{more})")
+        return out
+
+
+def _matches(flag: dict[str, Any], kind: str) -> bool:
+    wanted_kind, _, wanted_category = kind.partition("/")
+    return flag["kind"] == wanted_kind and (not wanted_category or flag.get("category") == wanted_category)
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
+
+
+def filter_reports(reports: Iterable[dict[str, Any]], rule: FilterRule) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """Each report with the reasons it is rejected (empty: kept)."""
+    for report in reports:
+        if hasattr(report, "to_dict"):
+            report = report.to_dict()
+        yield report, rule.reasons(report)
 
 
 def split_records(
-    articles: Iterable[Article | RecordError], reports: Iterable[dict[str, Any]], rule: FilterRule
+    articles: Iterable[Article | RecordError],
+    reports: Iterable[dict[str, Any]],
+    rule: FilterRule,
+    clean_text: bool = False,
 ) -> Iterator[tuple[dict[str, Any], bool]]:
-    """Pair each input with its report and decide; yields (output record, kept)."""
+    """Pair each input with its report and decide; yields (output record, kept).
+
+    Kept and rejected records carry the input fields and ``quality``; rejected ones add
+    ``reasons`` and ``flags``. With ``clean_text``, kept ones add ``clean_text`` (the text with
+    artifact lines and repeated headlines removed, from :mod:`coherence.cleaning`).
+    """
     for article, report in zip(articles, reports, strict=True):
+        if hasattr(report, "to_dict"):
+            report = report.to_dict()
         reasons = rule.reasons(report)
         record: dict[str, Any] = {"id": report["id"]}
         if isinstance(article, Article):
-            record.update(
-                {"title": article.title, "text": article.text, "url": article.url, "source": article.source}
-            )
+            record.update({"title": article.title, "text": article.text, "url": article.url, "source": article.source})
             record.update(article.meta)
             record = {k: v for k, v in record.items() if not k.startswith("_")}
         record["quality"] = report.get("quality")
         if reasons:
             record["reasons"] = reasons
             record["flags"] = report.get("flags", [])
+        elif clean_text and isinstance(article, Article):
+            record["clean_text"] = cleaned(article.text, report)
         yield record, not reasons
+
+
+def cleaned(text: str, report: dict[str, Any]) -> str:
+    """The text with the report's removable flags taken out (via :mod:`coherence.cleaning`)."""
+    from coherence import cleaning
+
+    return cleaning.clean_text(text, report)
+
+
+def filter_frame(frame, rule: FilterRule):
+    """A copy of a :meth:`Scorer.score_frame` DataFrame with ``kept`` (bool) and ``reasons`` (list) columns.
+
+    ``frame[frame.kept]`` and ``frame[~frame.kept]`` are then the two halves.
+    """
+    out = frame.copy()
+    reasons = [rule.reasons(_row_report(row)) for row in frame.to_dict(orient="records")]
+    out["reasons"] = reasons
+    out["kept"] = [not r for r in reasons]
+    return out
+
+
+def _row_report(row: dict[str, Any]) -> dict[str, Any]:
+    report = dict(row)
+    error = report.get("error")
+    if isinstance(error, float) and math.isnan(error):
+        report["error"] = None
+    for key in ("signals", "flags"):
+        value = report.get(key)
+        if not isinstance(value, dict | list):
+            report[key] = {} if key == "signals" else []
+    return report

@@ -38,6 +38,9 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     source: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the :class:`~coherence.analysis.Analysis` behind a freshly scored report (units, vectors,
+    #: drift), for plots and notebooks; never serialised, None for a report read from a file
+    analysis: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def failed(cls, record_id: str, message: str, source: str | None = None) -> Report:
