@@ -124,14 +124,21 @@ _RULES: tuple[_Rule, ...] = (
         "date on its own line",
     ),
     _rule(
+        "dateline",
+        r"^[A-Z][A-Z .'’-]+(,\s*[A-Z][A-Za-z .]+)?,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(,\s+\d{4})?\s*(\([^)]*\))?\s*[-–—:]+$",
+        0.93,
+        "wire dateline on its own line",
+        case_sensitive=True,
+    ),
+    _rule(
         "navigation",
-        r"^(home|menu|search|skip to (main )?content|back to top|next article|previous article|next post|previous post|toggle navigation|main menu)\s*[:»>]?$",
+        r"^(home|menu|search|skip to (main )?content|back to top|next article|previous article|next post|previous post|toggle navigation|main menu|site ?map|sign in|log ?in|register)\s*[:»>]?$",
         0.96,
         "navigation link",
     ),
     _rule(
         "navigation",
-        r"^([\w&'-]+(\s[\w&'-]+){0,2}\s*(\||»|›|>|/|•)\s*){3,}[\w&'-]+(\s[\w&'-]+){0,2}$",
+        r"^(?!.*\b(privacy|terms|cookies?)\b)([\w&'’-]+(\s[\w&'’-]+){0,2}\s*(\||»|›|>|/|•)\s*){2,}[\w&'’-]+(\s[\w&'’-]+){0,2}$",
         0.93,
         "menu of short links",
     ),
@@ -294,10 +301,9 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+_SENTENCE_MARKS = (".", "!", "?", ":", ";", ",", '"', "”", "’", ")")
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}", _I)
-_ENTITY = re.compile(
-    r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I
-)
+_ENTITY = re.compile(r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I)
 _TAIL = re.compile(
     rf"(?<=[.!?\"”'’)])\s+((share this|like this|like loading\.*|related|share|tweet)\s*:?|click to share on {_SOCIAL}.*|\(opens in new window\).*)\s*$",
     _I,
@@ -316,12 +322,17 @@ class ArtifactDetector:
         (leaked markup) and glued tails can flag them.
     top_lines:
         How many lines count as the top of the text (where a bare author name is a byline).
+    min_link_run:
+        Consecutive short unpunctuated lines (no blank line between) that make a list of links.
     """
 
-    def __init__(self, *, min_score: float = 0.5, long_line_chars: int = 160, top_lines: int = 5) -> None:
+    def __init__(
+        self, *, min_score: float = 0.5, long_line_chars: int = 160, top_lines: int = 5, min_link_run: int = 4
+    ) -> None:
         self.min_score = min_score
         self.long_line_chars = long_line_chars
         self.top_lines = top_lines
+        self.min_link_run = min_link_run
 
     def detect(self, text: str) -> list[Flag]:
         """Artifact flags for ``text``, in order of position."""
@@ -330,7 +341,43 @@ class ArtifactDetector:
         for index, span in enumerate(lines):
             flags.extend(self._line_flags(text, span, top=index < self.top_lines))
         flags = _with_tweet_bodies(text, lines, flags)
+        flags += self._link_lists(text, lines, flags)
         return sorted((f for f in flags if f.score >= self.min_score), key=lambda f: (f.start, f.end))
+
+    def _link_lists(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+        """Runs of at least ``min_link_run`` short unpunctuated lines with no blank line between
+        them, at an edge of the text or next to other page furniture: a menu, one link per line.
+        (A list inside the prose, such as names in a story, has prose around it.)"""
+        flagged = {(f.start, f.end) for f in flags if f.kind == "artifact"}
+        is_link = [
+            (s.start, s.end) not in flagged
+            and len(s.text(text).split()) <= 4
+            and not s.text(text).endswith(_SENTENCE_MARKS)
+            and any(c.isalpha() for c in s.text(text))
+            for s in lines
+        ]
+        out: list[Flag] = []
+        i = 0
+        while i < len(lines):
+            j = i
+            while (
+                j + 1 < len(lines)
+                and is_link[i]
+                and is_link[j + 1]
+                and text[lines[j].end : lines[j + 1].start].count("\n") == 1
+            ):
+                j += 1
+            if is_link[i] and j - i + 1 >= self.min_link_run:
+                before = i == 0 or (lines[i - 1].start, lines[i - 1].end) in flagged
+                after = j == len(lines) - 1 or (lines[j + 1].start, lines[j + 1].end) in flagged
+                if before or after:
+                    for s in lines[i : j + 1]:
+                        flagged.add((s.start, s.end))
+                        out.append(
+                            Flag("artifact", s.start, s.end, 0.85, "list of short links, one per line", "navigation")
+                        )
+            i = j + 1
+        return out
 
     def _line_flags(self, text: str, span: Span, *, top: bool) -> list[Flag]:
         line = span.text(text)
@@ -354,9 +401,7 @@ class ArtifactDetector:
                     ]
                 return [Flag("artifact", span.start, span.end, score, rule.reason, rule.category)]
         flags = [
-            Flag(
-                "artifact", span.start + a, span.start + b, 0.9, "mojibake (wrongly decoded text)", "encoding"
-            )
+            Flag("artifact", span.start + a, span.start + b, 0.9, "mojibake (wrongly decoded text)", "encoding")
             for a, b in mojibake_spans(line)
         ]
         tail = _TAIL.search(line)
@@ -410,9 +455,7 @@ def _with_tweet_bodies(text: str, lines: list[Span], flags: list[Flag]) -> list[
     for before, span in itertools.pairwise(lines):
         is_body = (span.start, span.end) in signatures and (before.start, before.end) not in flagged
         if is_body and len(before) <= 400:
-            out.append(
-                Flag("artifact", before.start, before.end, 0.9, "body of an embedded tweet", "social_embed")
-            )
+            out.append(Flag("artifact", before.start, before.end, 0.9, "body of an embedded tweet", "social_embed"))
     return out
 
 
