@@ -1,29 +1,181 @@
-"""Plain-text rendering of one report, for terminals (``coherence explain``)."""
+"""Why an article scored as it did, in sentences a person can check (``coherence explain``).
+
+:func:`reasons` turns the quality model's contributions and the flags into specific statements
+("27% of lines are scraping leftovers: share widgets (5), bylines (2)"; "paragraph 14 is
+off-topic"), worst first. Paragraph numbers count the paragraphs of the text as a reader sees it
+(blank-line blocks, or lines), from 1. :func:`explain` renders the whole report for a terminal.
+"""
 
 from __future__ import annotations
 
+import math
 import textwrap
+from collections import Counter
+from typing import Any
 
 from coherence.report import Report
+from coherence.units import split_lines, split_paragraphs
 
-_FEATURE_WORDS = {
-    "artifact_fraction": "scraping artifacts",
-    "offtopic_fraction": "off-topic passages",
-    "duplicate_headline": "headline repeated in the body",
-    "duplicate_text_fraction": "repeated paragraphs",
-    "headline_mismatch": "body does not match the headline",
-    "too_short": "too little article text",
+#: Contributions (log-odds) weaker than this are not worth a reason.
+MIN_CONTRIBUTION = 0.25
+
+_CATEGORY_WORDS = {
+    "share_widget": "share widgets",
+    "byline": "bylines",
+    "dateline": "datelines",
+    "navigation": "navigation",
+    "subscription": "subscription prompts",
+    "advertisement": "advertisements",
+    "legal": "legal and cookie notices",
+    "caption": "image captions and credits",
+    "related_links": "related links",
+    "source_attribution": "source attributions",
+    "social_embed": "social media embeds",
+    "markup": "markup and code",
+    "encoding": "encoding damage",
+    "error_page": "error-page text",
+    "boilerplate": "site boilerplate",
+    "other": "other leftovers",
 }
 
 
-def summary_reasons(report: Report) -> list[str]:
-    """Short sentences saying what pulls the quality down, worst first."""
-    reasons = []
-    for name, value in sorted(report.contributions.items(), key=lambda kv: kv[1]):
-        if value > -0.2:
-            continue
-        reasons.append(f"{_FEATURE_WORDS.get(name, name)} (log-odds {value:+.2f})")
-    return reasons
+def _flags(report: Report, kind: str) -> list[Any]:
+    return [f for f in report.flags if f.kind == kind and f.field == "text"]
+
+
+def _paragraph_of(text: str | None, start: int) -> int | None:
+    if text is None:
+        return None
+    for i, span in enumerate(split_paragraphs(text), start=1):
+        if span.start <= start < span.end or start < span.start:
+            return i
+    return None
+
+
+def _numbers(values: list[int]) -> str:
+    """[3, 4, 5, 9] -> "3-5 and 9"."""
+    runs: list[list[int]] = []
+    for v in sorted(set(values)):
+        if runs and v == runs[-1][-1] + 1:
+            runs[-1].append(v)
+        else:
+            runs.append([v])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _signal(report: Report, name: str) -> float | None:
+    value = report.signals.get(name)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def _artifact_reason(report: Report, text: str | None) -> str | None:
+    flags = _flags(report, "artifact")
+    if not flags:
+        return None
+    counts = Counter(f.category or "other" for f in flags)
+    kinds = ", ".join(f"{_CATEGORY_WORDS.get(c, c.replace('_', ' '))} ({n})" for c, n in counts.most_common(4))
+    if text is not None:
+        lines = split_lines(text)
+        hit = sum(1 for s in lines if any(f.start < s.end and s.start < f.end for f in flags))
+        share = f"{100 * hit / max(len(lines), 1):.0f}% of lines ({hit} of {len(lines)})"
+        return f"{share} are scraping leftovers: {kinds}"
+    fraction = _signal(report, "artifact_fraction") or 0.0
+    return f"{len(flags)} scraping leftovers ({100 * fraction:.0f}% of the text): {kinds}"
+
+
+def _offtopic_reason(report: Report, text: str | None) -> str | None:
+    flags = _flags(report, "offtopic")
+    if not flags:
+        return None
+    if text is None:
+        fraction = _signal(report, "offtopic_fraction") or 0.0
+        return f"{len(flags)} off-topic passage(s), {100 * fraction:.0f}% of the content"
+    paragraphs = split_paragraphs(text)
+    whole, inside = [], []
+    for f in flags:
+        number = _paragraph_of(text, f.start)
+        span = paragraphs[number - 1] if number else None
+        if span is not None and f.start <= span.start and f.end >= span.end:
+            whole.append(number)
+        elif number is not None:
+            inside.append(number)
+    out = []
+    if whole:
+        out.append(
+            f"paragraph{'s' if len(whole) > 1 else ''} {_numbers(whole)} {'are' if len(whole) > 1 else 'is'} off-topic"
+        )
+    if inside:
+        out.append(
+            f"a sentence in paragraph {_numbers(inside)} is off-topic"
+            if len(inside) == 1
+            else f"sentences in paragraphs {_numbers(inside)} are off-topic"
+        )
+    return "; ".join(out)
+
+
+def _feature_reason(name: str, report: Report, text: str | None) -> str | None:
+    """One sentence for one quality feature."""
+    if name in ("artifact_fraction", "artifact_lines"):
+        return _artifact_reason(report, text)
+    if name in ("offtopic_fraction", "offtopic_units"):
+        return _offtopic_reason(report, text)
+    if name == "duplicate_headline":
+        flags = [f for f in report.flags if f.kind == "duplicate_headline"]
+        where = [_paragraph_of(text, f.start) for f in flags if f.field == "text"]
+        at = f" (paragraph {_numbers([w for w in where if w])})" if any(where) else ""
+        times = len(flags) or int(_signal(report, "duplicate_headline") or 0)
+        return f"the headline is repeated {'once' if times == 1 else f'{times} times'} in the body{at}"
+    if name == "duplicate_text_fraction":
+        flags = _flags(report, "duplicate_text")
+        where = [_paragraph_of(text, f.start) for f in flags]
+        at = f": paragraph {_numbers([w for w in where if w])}" if any(where) else ""
+        return f"{100 * (_signal(report, 'duplicate_text_fraction') or 0):.0f}% of the text repeats earlier text{at}"
+    if name == "headline_mismatch":
+        sim = _signal(report, "headline_similarity")
+        return None if sim is None else f"the body matches its headline poorly (similarity {sim:.2f})"
+    if name == "topic_outlier":
+        sim = _signal(report, "min_topic_similarity")
+        return None if sim is None else f"its least related paragraph has similarity {sim:.2f} to the rest"
+    if name == "low_cohesion":
+        sim = _signal(report, "mean_neighbour_similarity")
+        return None if sim is None else f"neighbouring paragraphs are loosely related (mean similarity {sim:.2f})"
+    if name == "extra_segments":
+        return f"the text splits into {int(_signal(report, 'segments') or 1)} topic segments"
+    if name == "ends_mid_sentence":
+        if text:
+            tail = " ".join(text.split()[-6:])
+            return f"the text stops mid-sentence (“…{tail}”)"
+        return "the text stops mid-sentence"
+    if name == "too_short":
+        return f"only {int(_signal(report, 'content_words') or 0)} words of article text"
+    return name.replace("_", " ")
+
+
+def reasons(report: Report, text: str | None = None, min_contribution: float = MIN_CONTRIBUTION) -> list[str]:
+    """Specific sentences saying what pulls the quality down, worst first (no repeats)."""
+    if text is None and getattr(report, "analysis", None) is not None:
+        text = report.analysis.article.text
+    grouped: dict[str, float] = {}  # features about the same flags speak as one reason
+    for name, value in report.contributions.items():
+        key = name.split("_")[0] if name.startswith(("artifact_", "offtopic_")) else name
+        grouped[key] = grouped.get(key, 0.0) + value
+    out: list[str] = []
+    for key, value in sorted(grouped.items(), key=lambda kv: kv[1]):
+        if value > -min_contribution:
+            break
+        name = {"artifact": "artifact_lines", "offtopic": "offtopic_units"}.get(key, key)
+        reason = _feature_reason(name, report, text)
+        if reason and reason not in out:
+            out.append(reason)
+    return out
+
+
+def summary_reasons(report: Report, text: str | None = None) -> list[str]:
+    """Kept for compatibility: :func:`reasons`."""
+    return reasons(report, text)
 
 
 def explain(report: Report, text: str | None = None, title: str | None = None, width: int = 100) -> str:
@@ -33,13 +185,17 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
         lines.append(f"  error: {report.error}")
         return "\n".join(lines)
     verdict = "keep" if report.keep else "reject"
-    lines.append(f"  quality {report.quality:.2f} ({verdict})")
+    lines.append(f"  quality {report.quality:.2f} ({verdict}): estimated probability of no detected defect")
     if report.headline:
         h = report.headline
         lines.append(f"  headline ({h['field']} {h['start']}-{h['end']}): {h['text']}")
-    reasons = summary_reasons(report)
-    if reasons:
-        lines.append("  lowered by: " + "; ".join(reasons))
+    why = reasons(report, text)
+    if why:
+        lines.append("  why it is lower:")
+        lines += [textwrap.fill(w, width, initial_indent="    - ", subsequent_indent="      ") for w in why]
+    contributions = [f"{k} {v:+.2f}" for k, v in sorted(report.contributions.items(), key=lambda kv: kv[1]) if v]
+    if contributions:
+        lines.append("  log-odds contributions: " + ", ".join(contributions))
     lines.append("  signals: " + ", ".join(f"{k}={v:.3g}" for k, v in report.signals.items() if v == v))
     lines.append(f"  topic segments: {len(report.segments)}")
     if report.corpus:
@@ -49,7 +205,9 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
     lines.append(f"  flags ({len(report.flags)}):")
     for f in report.flags:
         label = f.kind + (f"/{f.category}" if f.category else "")
-        lines.append(f"    - {label} [{f.field} {f.start}:{f.end}] score {f.score:.2f}: {f.reason}")
+        where = _paragraph_of(text, f.start) if f.field == "text" else None
+        para = f", paragraph {where}" if where else ""
+        lines.append(f"    - {label} [{f.field} {f.start}:{f.end}{para}] score {f.score:.2f}: {f.reason}")
         source = text if f.field == "text" else title
         if source is not None:
             quoted = source[f.start : f.end].replace("\n", " ")
