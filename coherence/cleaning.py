@@ -144,3 +144,41 @@ def clean_text(text: str, report: Any) -> str:
     """The clean text of ``text``, given its report (a :class:`~coherence.report.Report` or its dict)."""
     flags = report.get("flags", []) if isinstance(report, dict) else report.flags
     return clean(text, flags).text
+
+
+class Cleaner:
+    """Finds what to remove (artifacts, boilerplate, repeated headline lines) and cleans the text;
+    no embeddings needed. The flags are the same as :class:`~coherence.scorer.Scorer` reports.
+
+    Parameters
+    ----------
+    artifact_detector, headline_detector:
+        Detector instances; ``None`` uses each detector's defaults.
+    boilerplate_detector:
+        A fitted :class:`~coherence.detectors.boilerplate.BoilerplateDetector`, or ``None``.
+    """
+
+    def __init__(self, *, artifact_detector=None, headline_detector=None, boilerplate_detector=None) -> None:
+        from coherence.detectors import ArtifactDetector, HeadlineDetector
+
+        self.artifact_detector = artifact_detector or ArtifactDetector()
+        self.headline_detector = headline_detector or HeadlineDetector()
+        self.boilerplate_detector = boilerplate_detector
+
+    def flags(self, text: str, title: str | None = None, source: str | None = None) -> list[Flag]:
+        """The removable flags of one article."""
+        from coherence.units import Span, split_lines
+
+        flags = self.artifact_detector.detect(text)
+        if self.boilerplate_detector is not None:
+            flagged = {(f.start, f.end) for f in flags}
+            flags += [f for f in self.boilerplate_detector.detect(text, source) if (f.start, f.end) not in flagged]
+        lines = {(s.start, s.end) for s in split_lines(text)}
+        skip = [Span(f.start, f.end) for f in flags if (f.start, f.end) in lines]
+        headline = self.headline_detector.find(text, title, skip=skip)
+        flags += self.headline_detector.repeats(text, headline)
+        return sorted(flags, key=lambda f: (f.start, f.end))
+
+    def clean(self, text: str, title: str | None = None, source: str | None = None) -> CleanText:
+        """The clean text of one article, with its offset map."""
+        return clean(text, self.flags(text, title, source))

@@ -81,14 +81,37 @@ def main() -> None:
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal)."
 )
+@click.option("--clean-text", is_flag=True, help="Add clean_text (artifacts and repeated headlines removed).")
+@click.option(
+    "--boilerplate", is_flag=True, help="First pass over INPUT: flag lines recurring across a source's articles."
+)
 def score(
-    input_path, output, threshold, text_field, title_field, id_field, model, device, batch_size, progress
+    input_path,
+    output,
+    threshold,
+    text_field,
+    title_field,
+    id_field,
+    model,
+    device,
+    batch_size,
+    progress,
+    clean_text,
+    boilerplate,
 ):
     """Score every article in INPUT (.jsonl[.gz], .csv, .parquet, a folder of .txt, or - for stdin)."""
     from coherence.scorer import Scorer
 
-    articles = _open_input(input_path, _fields(text_field, title_field, id_field))
-    scorer = Scorer(model=model, device=device, batch_size=batch_size, threshold=threshold)
+    fields = _fields(text_field, title_field, id_field)
+    articles = _open_input(input_path, fields)
+    scorer = Scorer(
+        model=model,
+        device=device,
+        batch_size=batch_size,
+        threshold=threshold,
+        include_clean_text=clean_text,
+        boilerplate_detector=_fit_boilerplate(input_path, fields) if boilerplate else None,
+    )
     show = sys.stderr.isatty() if progress is None else progress
     writer = open_writer(output)
     try:
@@ -210,6 +233,69 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
     text = getattr(article, "text", None)
     title = getattr(article, "title", None)
     click.echo(render(report, text=text, title=title))
+
+
+def _fit_boilerplate(input_path: str, fields: FieldNames):
+    """A boilerplate detector fitted on a first pass over INPUT (which must be re-readable)."""
+    from coherence.article import Article
+    from coherence.detectors.boilerplate import BoilerplateDetector
+
+    if input_path == "-":
+        raise click.UsageError("--boilerplate needs a file or folder INPUT (it is read twice), not stdin")
+    pairs = ((a.text, a.source) for a in _open_input(input_path, fields) if isinstance(a, Article))
+    return BoilerplateDetector().fit(pairs)
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", required=True, help="Where to write {id, title, clean_text} records (or -).")
+@click.option(
+    "--boilerplate", is_flag=True, help="First pass over INPUT: remove lines recurring across a source's articles."
+)
+@field_options
+def clean(input_path, output, boilerplate, text_field, title_field, id_field):
+    """Write each article's text with scraping artifacts and repeated headline lines removed."""
+    from coherence.article import Article
+    from coherence.cleaning import Cleaner
+
+    fields = _fields(text_field, title_field, id_field)
+    cleaner = Cleaner(boilerplate_detector=_fit_boilerplate(input_path, fields) if boilerplate else None)
+    writer = open_writer(output)
+    try:
+        for article in _open_input(input_path, fields):
+            if not isinstance(article, Article):
+                writer.write({"id": article.id, "title": None, "clean_text": None, "error": article.message})
+                continue
+            result = cleaner.clean(article.text, article.title, article.source)
+            writer.write({"id": article.id, "title": article.title, "clean_text": result.text, "error": None})
+    finally:
+        writer.close()
+
+
+@main.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", required=True, help="Where to write the clusters (.jsonl or -).")
+@click.option("--threshold", default=0.8, show_default=True, help="Shingle Jaccard for near-duplicate bodies.")
+@field_options
+def duplicates(input_path, output, threshold, text_field, title_field, id_field):
+    """Find exact and near-duplicate articles and shared headlines in INPUT (MinHash LSH, one pass).
+
+    Writes one record per cluster of duplicate bodies (representative = first seen) and one per
+    headline shared by several articles, with how many distinct bodies carry it.
+    """
+    from coherence.article import Article
+    from coherence.detectors.corpus import CorpusIndex
+
+    index = CorpusIndex(threshold=threshold)
+    for article in _open_input(input_path, _fields(text_field, title_field, id_field)):
+        if isinstance(article, Article):
+            index.add(article.id, article.text, article.title)
+    writer = open_writer(output)
+    try:
+        for record in index.cluster_records():
+            writer.write(record)
+    finally:
+        writer.close()
 
 
 if __name__ == "__main__":

@@ -10,7 +10,12 @@ import numpy as np
 
 from coherence.analysis import Analysis
 from coherence.article import Article, RecordError
+from coherence.cleaning import clean
 from coherence.detectors import ArtifactDetector, DriftDetector, HeadlineDetector, RepeatDetector
+from coherence.detectors.boilerplate import BoilerplateDetector
+from coherence.detectors.corpus import CorpusIndex
+from coherence.detectors.heuristics import DocumentHeuristics
+from coherence.detectors.language import LanguageDetector
 from coherence.embedding import DEFAULT_MODEL, Embedder
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
@@ -42,6 +47,18 @@ class Scorer:
         A :class:`~coherence.scoring.QualityModel`; ``None`` loads the bundled one.
     embedder:
         An :class:`~coherence.embedding.Embedder` to use instead of building one from ``model``.
+    boilerplate_detector:
+        A *fitted* :class:`~coherence.detectors.boilerplate.BoilerplateDetector`: lines recurring
+        across articles of the same source are flagged as artifacts. ``None``: no such check.
+    language_detector, heuristics:
+        Non-English / non-text detection and the Gopher, C4 and FineWeb signals; ``None`` uses defaults.
+    corpus_duplicates:
+        In :meth:`score_many`, find exact and near-duplicate bodies and shared headlines across the
+        batch (streaming, MinHash LSH) and fill each report's ``corpus``.
+    corpus_threshold:
+        Shingle Jaccard similarity at or above which two bodies are near duplicates.
+    include_clean_text:
+        Add ``clean_text`` (artifacts and repeated headline lines removed) to each report.
     """
 
     def __init__(
@@ -60,6 +77,12 @@ class Scorer:
         drift_detector: DriftDetector | None = None,
         quality_model: QualityModel | None = None,
         embedder: Embedder | None = None,
+        boilerplate_detector: BoilerplateDetector | None = None,
+        language_detector: LanguageDetector | None = None,
+        heuristics: DocumentHeuristics | None = None,
+        corpus_duplicates: bool = True,
+        corpus_threshold: float = 0.8,
+        include_clean_text: bool = False,
     ) -> None:
         self.model = model
         self.device = device
@@ -74,6 +97,12 @@ class Scorer:
         self.drift_detector = drift_detector or DriftDetector()
         self.quality_model = quality_model or QualityModel.load()
         self.embedder = embedder or Embedder(model, device=device, batch_size=batch_size, precision=precision)
+        self.boilerplate_detector = boilerplate_detector
+        self.language_detector = language_detector or LanguageDetector()
+        self.heuristics = heuristics or DocumentHeuristics()
+        self.corpus_duplicates = corpus_duplicates
+        self.corpus_threshold = corpus_threshold
+        self.include_clean_text = include_clean_text
 
     # -- public API -------------------------------------------------------------------------
     def score(self, article: ArticleLike, *, title: str | None = None, id: str = "article") -> Report:
@@ -85,11 +114,19 @@ class Scorer:
     def score_many(
         self, articles: Iterable[ArticleLike], fields: FieldNames = DEFAULT_FIELDS
     ) -> Iterator[Report]:
-        """Stream one report per input, in input order; bad records get a report with ``error``."""
+        """Stream one report per input, in input order; bad records get a report with ``error``.
+
+        With ``corpus_duplicates``, each report's ``corpus`` says which *earlier* article of this
+        call it duplicates (see :mod:`coherence.detectors.corpus`; about 2.5 KB of index per article).
+        """
         seen_ids: dict[str, int] = {}
         numbered = (self._as_article(item, n, fields, seen_ids) for n, item in enumerate(articles, start=1))
+        index = CorpusIndex(threshold=self.corpus_threshold) if self.corpus_duplicates else None
         while chunk := list(itertools.islice(numbered, self.chunk_size)):
-            yield from self._score_chunk(chunk)
+            for report in self._score_chunk(chunk):
+                if index is not None and report.error is None and report.analysis is not None:
+                    _add_to_corpus(index, report)
+                yield report
 
     def score_frame(self, frame, *, text: str = "text", title: str = "title", id: str = "id"):
         """Score a pandas DataFrame; returns one row per input row with the report's columns."""
@@ -151,6 +188,10 @@ class Scorer:
             warnings.append(f"text has {len(text)} characters; only the first {self.max_chars} were analysed")
             text = text[: self.max_chars]
         flags = self.artifact_detector.detect(text)
+        if self.boilerplate_detector is not None:
+            flagged = {(f.start, f.end) for f in flags}
+            boilerplate = self.boilerplate_detector.detect(text, article.source)
+            flags = sorted([*flags, *(f for f in boilerplate if (f.start, f.end) not in flagged)], key=_position)
         line_spans = {(s.start, s.end) for s in split_lines(text)}
         artifact_lines = [Span(f.start, f.end) for f in flags if (f.start, f.end) in line_spans]
         headline = self.headline_detector.find(text, article.title, skip=artifact_lines)
@@ -161,6 +202,11 @@ class Scorer:
         if headline is not None and headline.field == "text":
             excluded.append(Span(headline.start, headline.end))
         units = content_units(text, excluded)
+        visible = sum(len(s) for s in split_lines(text)) or 1
+        furniture = _covered_chars([(f.start, f.end) for f in flags if f.kind == "artifact"]) / visible
+        language_flags = self.language_detector.detect(text, furniture_fraction=furniture)
+        warnings += [f"{f.reason}" for f in language_flags]
+        flags += language_flags
         return Analysis(article, text, headline, flags, units, warnings)
 
     def _finish_safely(self, analysis: Analysis) -> Report:
@@ -204,6 +250,8 @@ class Scorer:
             warnings=analysis.warnings,
             source=analysis.article.source,
         )
+        if self.include_clean_text:
+            report.extra["clean_text"] = clean(text, flags).text
         report.analysis = analysis
         return report
 
@@ -246,7 +294,42 @@ class Scorer:
             "artifact_lines": float(len([f for f in flags if f.kind == "artifact"])),
             "offtopic_units": float(len([f for f in flags if f.kind == "offtopic"])),
             "ends_mid_sentence": _ends_mid_sentence(units.paragraph_texts),
+            **self._text_signals(text, flags),
         }
+
+    def _text_signals(self, text: str, flags: list[Flag]) -> dict[str, float]:
+        """Language, non-text and the Gopher / C4 / FineWeb document heuristics."""
+        language = self.language_detector.assess(text)
+        return {
+            "non_english": float(any(f.kind == "non_english" for f in flags)),
+            "non_text": float(any(f.kind == "non_text" for f in flags)),
+            "english_stopword_ratio": language.english_ratio,
+            "letter_fraction": language.letter_fraction,
+            "boilerplate_lines": float(len([f for f in flags if f.reason.startswith("recurs in ")])),
+            **self.heuristics.signals(text),
+        }
+
+
+def _position(flag: Flag) -> tuple[int, int]:
+    return flag.start, flag.end
+
+
+def _add_to_corpus(index: CorpusIndex, report: Report) -> None:
+    """Index one scored article; fill its ``corpus`` record, flags and signals."""
+    analysis = report.analysis
+    headline = analysis.headline
+    match = index.add(
+        report.id,
+        analysis.text,
+        headline.text if headline else None,
+        headline_field=headline.field if headline else "title",
+        headline_start=headline.start if headline else None,
+    )
+    report.corpus = match.to_dict()
+    if match.flags:
+        report.flags = sorted([*report.flags, *match.flags], key=lambda f: (f.field != "title", f.start, f.end))
+    report.signals["duplicate_article"] = float(bool(match.duplicate_of or match.near_duplicate_of))
+    report.signals["headline_shared_with"] = float(match.headline_shared_with)
 
 
 def _removes_content(flag: Flag, text: str) -> bool:

@@ -114,9 +114,7 @@ def main(argv=None):
             text = rec["text"]
             preds = {
                 "coherence": coherence_predictions(text, lines, detector),
-                "coherence+boilerplate": coherence_predictions(
-                    text, lines, detector, rec.get("source"), boilerplate
-                ),
+                "coherence+boilerplate": coherence_predictions(text, lines, detector, rec.get("source"), boilerplate),
                 "c4_lines": c4_predictions(text, lines),
                 "justext": justext_predictions(text, lines),
             }
@@ -166,11 +164,7 @@ def main(argv=None):
             "predicted": predicted,
             "predicted_correct": correct,
         }
-        print(
-            f"{c:20} {n:3d} "
-            + " ".join(f"{r:>22}" for r in recs)
-            + f" {same:>4}/{n:<3} {correct:>4}/{predicted:<3}"
-        )
+        print(f"{c:20} {n:3d} " + " ".join(f"{r:>22}" for r in recs) + f" {same:>4}/{n:<3} {correct:>4}/{predicted:<3}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
 

@@ -123,6 +123,9 @@ class CorpusIndex:
         self._headline_sigs: dict[str, np.ndarray] = {}
         self._headline_key_of: dict[str, int] = {}
         self._order: dict[str, int] = {}
+        self._relation: dict[str, tuple[str, float]] = {}
+        self._headline_members: dict[int, list[str]] = {}
+        self._headline_text: dict[int, str] = {}
         self._permutations: dict[int, MinHash] = {}
 
     # -- hashing ------------------------------------------------------------------------------
@@ -130,9 +133,7 @@ class CorpusIndex:
         template = self._permutations.get(num_perm)
         if template is None:
             template = self._permutations[num_perm] = MinHash(num_perm=num_perm, seed=self.seed)
-        m = MinHash(
-            num_perm=num_perm, seed=self.seed, permutations=template.permutations, scheme=template.scheme
-        )
+        m = MinHash(num_perm=num_perm, seed=self.seed, permutations=template.permutations, scheme=template.scheme)
         m.update_batch(list(items))
         return m
 
@@ -166,6 +167,10 @@ class CorpusIndex:
             match.cluster = self._cluster.get(match.duplicate_of or match.near_duplicate_of)
         if match.cluster is not None:
             self._cluster[id] = match.cluster
+        if match.duplicate_of:
+            self._relation[id] = ("exact", 1.0)
+        elif match.near_duplicate_of:
+            self._relation[id] = ("near", match.near_duplicate_similarity or 0.0)
         match.flags = self._flags(match, text, headline, headline_field, headline_start)
         return match
 
@@ -195,8 +200,10 @@ class CorpusIndex:
         key = _hash64(keys[0])
         first = self._headlines.get(key)
         count = self._headline_counts[key]
+        self._headline_members.setdefault(key, []).append(id)
         if first is None:
             self._headlines[key] = id
+            self._headline_text[key] = headline.strip()
         else:
             match.headline_first_seen = first
         near = None
@@ -248,6 +255,30 @@ class CorpusIndex:
                 )
             )
         return flags
+
+    def cluster_records(self) -> list[dict]:
+        """Complete duplicate clusters, for ``coherence duplicates``: one record per cluster of 2+
+        articles (same or near-same body), and one per headline shared by 2+ articles."""
+        out = []
+        for rep, members in self.clusters().items():
+            rows = [{"id": rep, "relation": "representative"}]
+            for m in members[1:]:
+                relation, similarity = self._relation.get(m, ("near", 0.0))
+                rows.append({"id": m, "relation": relation, "similarity": round(similarity, 4)})
+            out.append({"kind": "duplicate_text", "cluster": rep, "size": len(rows), "members": rows})
+        for key, ids in self._headline_members.items():
+            if len(ids) > 1:
+                bodies = {self._cluster.get(i, i) for i in ids}
+                out.append(
+                    {
+                        "kind": "shared_headline",
+                        "headline": self._headline_text.get(key),
+                        "size": len(ids),
+                        "distinct_bodies": len(bodies),
+                        "members": ids,
+                    }
+                )
+        return out
 
     def clusters(self) -> dict[str, list[str]]:
         """Representative id -> all member ids (representative first), for clusters of 2+."""

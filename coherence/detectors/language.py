@@ -94,6 +94,9 @@ class LanguageDetector:
         Below it, another language's own stop words must beat the English share by this much.
     min_letter_fraction:
         Below this share of letters among non-space characters a text is "mostly non-text".
+    max_furniture_fraction:
+        When at least this share of the text is page furniture (artifact lines, as measured by the
+        caller), the text is "mostly non-text" too: a site map or a page of links, not an article.
     """
 
     def __init__(
@@ -104,12 +107,14 @@ class LanguageDetector:
         min_english_ratio: float = 0.15,
         margin: float = 0.0,
         min_letter_fraction: float = 0.6,
+        max_furniture_fraction: float = 0.7,
     ) -> None:
         self.languages = languages
         self.min_words = min_words
         self.min_english_ratio = min_english_ratio
         self.margin = margin
         self.min_letter_fraction = min_letter_fraction
+        self.max_furniture_fraction = max_furniture_fraction
 
     def assess(self, text: str) -> LanguageResult:
         """Language guess and letter share of ``text``."""
@@ -132,8 +137,11 @@ class LanguageDetector:
         language = "English" if is_english else best
         return LanguageResult(language, english, best_ratio, letter_fraction, len(words), is_english, is_text)
 
-    def detect(self, text: str) -> list[Flag]:
-        """A whole-text ``non_english`` and/or ``non_text`` flag, or nothing."""
+    def detect(self, text: str, furniture_fraction: float = 0.0) -> list[Flag]:
+        """A whole-text ``non_english`` and/or ``non_text`` flag, or nothing.
+
+        ``furniture_fraction`` is the share of the text already found to be page furniture.
+        """
         result = self.assess(text)
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())
@@ -158,6 +166,17 @@ class LanguageDetector:
                     end,
                     round(1.0 - result.letter_fraction, 4),
                     f"mostly non-text: only {result.letter_fraction:.0%} of characters are letters",
+                )
+            )
+        elif furniture_fraction >= self.max_furniture_fraction:
+            flags.append(
+                Flag(
+                    "non_text",
+                    start,
+                    end,
+                    round(furniture_fraction, 4),
+                    f"mostly page furniture: {furniture_fraction:.0%} of the text is menus, links and other "
+                    "artifacts; not an article",
                 )
             )
         return flags
