@@ -29,6 +29,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from coherence.units import split_paragraphs
+
 COLORS = {
     "topic": "#1f77b4",
     "neighbour": "#ff7f0e",
@@ -115,6 +117,26 @@ def _units(report: Any, unit: str):
     else:
         starts = None
     return spans, np.asarray(vectors), np.asarray(topic), starts
+
+
+def unit_numbers(report: Any, unit: str) -> list[str]:
+    """Labels of the content units: for paragraphs, their number among the text's own paragraphs
+    (as ``coherence explain`` counts them, so artifact lines leave gaps); sentences from 1."""
+    a = _analysis(report)
+    if unit != "paragraph":
+        return [str(i + 1) for i in range(len(a.units.sentences))]
+    raw = split_paragraphs(a.text)
+    out = []
+    for span in a.units.paragraphs:
+        number = next((k for k, r in enumerate(raw, start=1) if span.start < r.end), len(raw))
+        out.append(str(number))
+    return out
+
+
+def _axis_label(unit: str) -> str:
+    if unit == "paragraph":
+        return "paragraph of the text (artifact lines and repeated headlines are not plotted)"
+    return "sentence (in reading order)"
 
 
 def _segment_ids(n: int, starts: Sequence[int] | None) -> np.ndarray:
@@ -227,8 +249,9 @@ def drift_plot(report: Any, *, unit: str | None = None, figsize=(11, 4.8)) -> Fi
         )
     ax.set_xlim(-0.6, max(n - 0.4, 0.6))
     step = max(1, math.ceil(n / 30))
-    ax.set_xticks(x[::step], [str(i + 1) for i in x[::step]])
-    ax.set_xlabel(f"{unit} (in reading order)")
+    names = unit_numbers(report, unit)
+    ax.set_xticks(x[::step], names[::step])
+    ax.set_xlabel(_axis_label(unit))
     ax.set_ylabel("cosine similarity")
     ax.grid(axis="y", alpha=0.3)
     ax.set_title(_title(report, "Topic drift"), loc="left", fontsize=11)
@@ -253,15 +276,16 @@ def similarity_heatmap(report: Any, *, unit: str | None = None, figsize=(7.2, 6)
     whole, part = _offtopic_units(report, spans)
     step = max(1, math.ceil(n / 25))
     ticks = list(range(0, n, step))
-    ax.set_xticks(ticks, [str(i + 1) for i in ticks])
-    ax.set_yticks(ticks, [str(i + 1) for i in ticks])
+    names = unit_numbers(report, unit)
+    ax.set_xticks(ticks, [names[i] for i in ticks])
+    ax.set_yticks(ticks, [names[i] for i in ticks])
     for labels in (ax.get_xticklabels(), ax.get_yticklabels()):
-        for label in labels:
-            if int(label.get_text()) - 1 in whole + part:
+        for i, label in zip(ticks, labels, strict=False):
+            if i in whole + part:
                 label.set_color(COLORS["offtopic"])
                 label.set_fontweight("bold")
-    ax.set_xlabel(f"{unit}")
-    ax.set_ylabel(f"{unit}")
+    ax.set_xlabel(_axis_label(unit))
+    ax.set_ylabel(_axis_label(unit))
     note = "dashed: segment boundaries; red numbers: off-topic" if whole or part else "dashed: segment boundaries"
     ax.set_title(_title(report, f"{unit.capitalize()} similarity") + f"\n{note}", loc="left", fontsize=10)
     return fig
@@ -307,8 +331,9 @@ def unit_map(report: Any, *, unit: str | None = None, figsize=(7.5, 5.5)) -> Fig
             zorder=3,
             label=f"off-topic {unit}",
         )
+    names = unit_numbers(report, unit)
     for i, (px, py) in enumerate(points):
-        ax.annotate(str(i + 1), (px, py), xytext=(4, 4), textcoords="offset points", fontsize=8)
+        ax.annotate(names[i], (px, py), xytext=(4, 4), textcoords="offset points", fontsize=8)
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")
     ax.set_title(_title(report, f"{unit.capitalize()}s in 2-D (PCA)"), loc="left", fontsize=10)

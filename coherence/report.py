@@ -46,6 +46,12 @@ class Report:
     def failed(cls, record_id: str, message: str, source: str | None = None) -> Report:
         return cls(id=record_id, error=message, source=source)
 
+    def _repr_html_(self) -> str:
+        """Jupyter: the article with its flagged spans highlighted, and its drift plot."""
+        from coherence.html_report import notebook_html
+
+        return notebook_html(self)
+
     def flags_of(self, kind: str) -> list[Flag]:
         return [f for f in self.flags if f.kind == kind]
 
