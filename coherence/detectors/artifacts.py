@@ -349,8 +349,9 @@ class ArtifactDetector:
         them, at an edge of the text or next to other page furniture: a menu, one link per line.
         (A list inside the prose, such as names in a story, has prose around it.)"""
         flagged = {(f.start, f.end) for f in flags if f.kind == "artifact"}
+        menu_items = {(f.start, f.end) for f in flags if f.category == "navigation"}
         is_link = [
-            (s.start, s.end) not in flagged
+            ((s.start, s.end) not in flagged or (s.start, s.end) in menu_items)
             and len(s.text(text).split()) <= 4
             and not s.text(text).endswith(_SENTENCE_MARKS)
             and any(c.isalpha() for c in s.text(text))
@@ -372,6 +373,8 @@ class ArtifactDetector:
                 after = j == len(lines) - 1 or (lines[j + 1].start, lines[j + 1].end) in flagged
                 if before or after:
                     for s in lines[i : j + 1]:
+                        if (s.start, s.end) in flagged:
+                            continue
                         flagged.add((s.start, s.end))
                         out.append(
                             Flag("artifact", s.start, s.end, 0.85, "list of short links, one per line", "navigation")

@@ -77,16 +77,18 @@ class BoilerplateDetector:
         """Add one article's lines to the counts."""
         if not isinstance(text, str):
             return
-        keys = {line_key(s.text(text)) for s in split_lines(text)}
-        keys.discard("")
-        if not keys:
+        lines = {s.text(text) for s in split_lines(text)}
+        keyed = {(line_key(line), line) for line in lines}
+        keyed = {(k, line) for k, line in keyed if k}
+        if not keyed:
             return
         self.articles_[source] += 1
-        by_length = sorted(keys, key=len, reverse=True)[:2]
-        for key in keys:
+        longest = sorted(keyed, key=lambda kl: len(kl[1]), reverse=True)[:2]
+        for key in {k for k, _ in keyed}:
             if len(key.split()) > self.max_words:
                 continue
-            others = [k for k in by_length if k != key]
+            # the article, told apart by its longest other line (verbatim, digits included)
+            others = [line for k, line in longest if k != key]
             article_key = hash(others[0]) if others else 0
             seen = self.counts_[(source, hash(key))]
             if len(seen) < self.max_tracked:
