@@ -298,5 +298,10 @@ def duplicates(input_path, output, threshold, text_field, title_field, id_field)
         writer.close()
 
 
+from coherence.cli_views import plot, report  # noqa: E402 - they build on the helpers above
+
+main.add_command(plot)
+main.add_command(report)
+
 if __name__ == "__main__":
     main()
