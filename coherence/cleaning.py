@@ -176,7 +176,7 @@ class Cleaner:
         lines = {(s.start, s.end) for s in split_lines(text)}
         skip = [Span(f.start, f.end) for f in flags if (f.start, f.end) in lines]
         headline = self.headline_detector.find(text, title, skip=skip)
-        flags += self.headline_detector.repeats(text, headline)
+        flags += self.headline_detector.repeats(text, headline, skip=skip)
         return sorted(flags, key=lambda f: (f.start, f.end))
 
     def clean(self, text: str, title: str | None = None, source: str | None = None) -> CleanText:

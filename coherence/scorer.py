@@ -195,7 +195,7 @@ class Scorer:
         line_spans = {(s.start, s.end) for s in split_lines(text)}
         artifact_lines = [Span(f.start, f.end) for f in flags if (f.start, f.end) in line_spans]
         headline = self.headline_detector.find(text, article.title, skip=artifact_lines)
-        flags += self.headline_detector.repeats(text, headline)
+        flags += self.headline_detector.repeats(text, headline, skip=artifact_lines)
         repeated_headlines = [(f.start, f.end) for f in flags if f.kind == "duplicate_headline"]
         flags += [f for f in self.repeat_detector.detect(text) if (f.start, f.end) not in repeated_headlines]
         excluded = [Span(f.start, f.end) for f in flags if _removes_content(f, text)]

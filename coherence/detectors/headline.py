@@ -11,7 +11,12 @@ from coherence.flags import Flag
 from coherence.units import Span, split_lines
 
 _SITE_SUFFIX = re.compile(r"\s+[-–—|:•]\s+[^-–—|:•]{2,60}$")
+_SITE_PREFIX = re.compile(r"^([^-–—|:•]{2,40}\s[-–—|•]\s+|[\[(][^\])]{1,20}[\])]\s*|[A-Z ]{3,20}:\s+)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+#: what may follow a headline glued to the start of a line: end, or punctuation then more text
+_SENTENCE_GOES_ON = re.compile(r"\s*([,;]|[a-z])")
+_GLUE_BOUNDARY = re.compile(r"\s*([:?!.…|]+|\s[-–—]\s|\s{2,})")
 
 
 def normalize_headline(text: str) -> str:
@@ -20,12 +25,15 @@ def normalize_headline(text: str) -> str:
 
 
 def headline_keys(text: str) -> set[str]:
-    """The normalised headline, with and without a trailing site suffix (`` - Site Name``)."""
-    keys = {normalize_headline(text)}
-    stripped = _SITE_SUFFIX.sub("", text.strip())
-    if stripped != text.strip():
-        keys.add(normalize_headline(stripped))
-    return {k for k in keys if k}
+    """The normalised headline, with and without a site suffix (`` - Site Name``) or prefix
+    (``Site Name - ``, ``[TAG]``, ``BREAKING:``)."""
+    text = text.strip()
+    variants = {text, _SITE_SUFFIX.sub("", text), _SITE_PREFIX.sub("", text)}
+    variants.add(_SITE_SUFFIX.sub("", _SITE_PREFIX.sub("", text)))
+    full = normalize_headline(text)
+    # a stripped variant must keep most of the headline ("Story - Site" must not reduce to "Site")
+    enough = max(2, len(full.split()) / 2)
+    return {k for k in map(normalize_headline, variants) if k and (k == full or len(k.split()) >= enough)}
 
 
 @dataclass(frozen=True)
@@ -50,11 +58,24 @@ class HeadlineDetector:
         How many non-artifact lines at the top of the text may hold an inferred headline.
     max_headline_words:
         Longer lines are never taken for a headline.
+    min_glued_words_start:
+        Headlines this long or longer are also found glued to the start of a line (``Headline: text``).
+    min_glued_words:
+        Headlines this long or longer are also found verbatim (same case) anywhere inside a line.
     """
 
-    def __init__(self, *, max_lines_searched: int = 4, max_headline_words: int = 25) -> None:
+    def __init__(
+        self,
+        *,
+        max_lines_searched: int = 4,
+        max_headline_words: int = 25,
+        min_glued_words_start: int = 4,
+        min_glued_words: int = 6,
+    ) -> None:
         self.max_lines_searched = max_lines_searched
         self.max_headline_words = max_headline_words
+        self.min_glued_words_start = min_glued_words_start
+        self.min_glued_words = min_glued_words
 
     def find(self, text: str, title: str | None, skip: Iterable[Span] = ()) -> HeadlineMatch | None:
         """The title when there is one, else the headline line inferred from ``text``."""
@@ -85,21 +106,55 @@ class HeadlineDetector:
         following = [s for s in lines if s.start > span.start]
         return bool(following) and len(following[0]) > len(line)
 
-    def repeats(self, text: str, headline: HeadlineMatch | None) -> list[Flag]:
-        """Flags for lines of ``text`` that repeat the headline (ignoring case, punctuation,
-        spacing and a site suffix). When the headline itself is a line of the text, that line
-        is the original and only later copies are flagged."""
+    def repeats(self, text: str, headline: HeadlineMatch | None, skip: Iterable[Span] = ()) -> list[Flag]:
+        """Flags for the places where ``text`` repeats the headline. When the headline itself is a
+        line of the text, that line is the original and only later copies are flagged. Lines in
+        ``skip`` (artifact lines, such as ``The post <headline> appeared first on ...``) are ignored.
+
+        A repeat is (a) a whole line equal to the headline ignoring case, punctuation, spacing and
+        a site prefix or suffix; (b) the headline glued to the start of a line, closed by
+        punctuation (``Headline: First sentence...``), flagged without the rest of the line; or
+        (c) for headlines of ``min_glued_words`` words or more, the headline verbatim anywhere in a line.
+        """
         if headline is None:
             return []
         keys = headline_keys(headline.text)
+        title_words = _WORD.findall(headline.text.casefold())
+        skipped = {(s.start, s.end) for s in skip}
+        where = "title" if headline.field == "title" else "headline at the top of the text"
         flags = []
         for span in split_lines(text):
-            if headline.field == "text" and span.start == headline.start:
+            if (headline.field == "text" and span.start == headline.start) or (span.start, span.end) in skipped:
                 continue
             line = span.text(text)
             if headline_keys(line) & keys:
-                where = "title" if headline.field == "title" else "headline at the top of the text"
+                flags.append(Flag("duplicate_headline", span.start, span.end, 0.99, f"repeats the {where}", None))
+                continue
+            glued = self._glued(line, headline.text, title_words)
+            if glued is not None:
+                a, b, how = glued
                 flags.append(
-                    Flag("duplicate_headline", span.start, span.end, 0.99, f"repeats the {where}", None)
+                    Flag("duplicate_headline", span.start + a, span.start + b, 0.95, f"repeats the {where} ({how})")
                 )
         return flags
+
+    def _glued(self, line: str, title: str, title_words: list[str]) -> tuple[int, int, str] | None:
+        """Where the headline sits inside ``line`` (rules b and c of :meth:`repeats`), or None."""
+        if len(title_words) < self.min_glued_words_start:
+            return None
+        body = _SITE_PREFIX.sub("", line)
+        offset = len(line) - len(body)
+        words = list(_WORD.finditer(body))
+        n = len(title_words)
+        if len(words) > n and [w.group().casefold() for w in words[:n]] == title_words:
+            end = words[n - 1].end()
+            boundary = _GLUE_BOUNDARY.match(body, end)
+            if boundary and boundary.end() < len(body):
+                return 0, offset + boundary.end(), "glued to the start of a line"
+        if len(title_words) >= self.min_glued_words:
+            pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, title.split())) + r"(?!\w)")
+            found = pattern.search(line)
+            # not the opening of a sentence that goes on ("This is how X happens, not with ...")
+            if found and not _SENTENCE_GOES_ON.match(line, found.end()):
+                return found.start(), found.end(), "verbatim inside a line"
+        return None
