@@ -408,6 +408,18 @@ def signal_distributions(
             widths=0.6,
             flierprops={"markersize": 3, "alpha": 0.5},
         )
+        rng = np.random.default_rng(0)
+        for row, values in enumerate(data, start=1):
+            if 0 < len(values) <= 60:  # few articles: show each one
+                ax.scatter(
+                    values,
+                    row + rng.uniform(-0.18, 0.18, len(values)),
+                    s=12,
+                    color=COLORS["topic"],
+                    alpha=0.6,
+                    zorder=3,
+                    linewidths=0,
+                )
         ax.invert_yaxis()
         ax.set_title(signal, loc="left", fontsize=10)
         ax.set_xlabel(SIGNAL_LABELS.get(signal, signal.replace("_", " ")))

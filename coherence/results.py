@@ -51,7 +51,8 @@ class Results(list):
         return pd.DataFrame(rows)
 
     def by_source(self):
-        """Per source: articles, errors, mean quality, share below the threshold, mean core signals."""
+        """Per source: articles, errors, mean quality, share rejected at the threshold, and the mean
+        share of text flagged as artifacts, off-topic and repeated."""
         frame = self.frame()
         if frame.empty:
             return frame
@@ -61,11 +62,12 @@ class Results(list):
             "articles": ("id", "count"),
             "errors": ("error", lambda s: int(s.notna().sum())),
             "mean_quality": ("quality", "mean"),
-            "rejected_share": ("rejected", "mean"),
+            "rejected": ("rejected", "mean"),
         }
-        for signal in ("artifact_fraction", "offtopic_fraction", "duplicate_text_fraction"):
+        short = {"artifact_fraction": "artifacts", "offtopic_fraction": "offtopic", "duplicate_text_fraction": "repeats"}
+        for signal, name in short.items():
             if signal in frame:
-                columns[f"mean_{signal}"] = (signal, "mean")
+                columns[name] = (signal, "mean")
         return frame.groupby("source").agg(**columns).sort_values("articles", ascending=False)
 
     def worst(self, n: int = 10) -> Results:
