@@ -64,7 +64,11 @@ class Results(list):
             "mean_quality": ("quality", "mean"),
             "rejected": ("rejected", "mean"),
         }
-        short = {"artifact_fraction": "artifacts", "offtopic_fraction": "offtopic", "duplicate_text_fraction": "repeats"}
+        short = {
+            "artifact_fraction": "artifacts",
+            "offtopic_fraction": "offtopic",
+            "duplicate_text_fraction": "repeats",
+        }
         for signal, name in short.items():
             if signal in frame:
                 columns[name] = (signal, "mean")
