@@ -16,7 +16,7 @@ _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: what may follow a headline glued to the start of a line: end, or punctuation then more text
 _SENTENCE_GOES_ON = re.compile(r"\s*([,;]|[a-z])")
-_GLUE_BOUNDARY = re.compile(r"\s*([:?!.…|]+|\s[-–—]\s|\s{2,})")
+_GLUE_BOUNDARY = re.compile(r"[\"'’”)\]]*\s*([:?!.…|]+|\s[-–—]\s|\s{2,})")
 
 
 def normalize_headline(text: str) -> str:
@@ -33,7 +33,9 @@ def headline_keys(text: str) -> set[str]:
     full = normalize_headline(text)
     # a stripped variant must keep most of the headline ("Story - Site" must not reduce to "Site")
     enough = max(2, len(full.split()) / 2)
-    return {k for k in map(normalize_headline, variants) if k and (k == full or len(k.split()) >= enough)}
+    keys = {k for k in map(normalize_headline, variants) if k and (k == full or len(k.split()) >= enough)}
+    # spaceless too, so that "Blair's plan" matches "Blairs plan" and "Spider-Man" matches "SpiderMan"
+    return keys | {k.replace(" ", "") for k in keys}
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,7 @@ class HeadlineDetector:
         *,
         max_lines_searched: int = 4,
         max_headline_words: int = 25,
-        min_glued_words_start: int = 4,
+        min_glued_words_start: int = 3,
         min_glued_words: int = 6,
     ) -> None:
         self.max_lines_searched = max_lines_searched
@@ -124,11 +126,13 @@ class HeadlineDetector:
         where = "title" if headline.field == "title" else "headline at the top of the text"
         flags = []
         for span in split_lines(text):
-            if (headline.field == "text" and span.start == headline.start) or (span.start, span.end) in skipped:
+            if headline.field == "text" and span.start == headline.start:
                 continue
             line = span.text(text)
-            if headline_keys(line) & keys:
+            if headline_keys(line) & keys:  # even on an artifact line: the whole line is the headline
                 flags.append(Flag("duplicate_headline", span.start, span.end, 0.99, f"repeats the {where}", None))
+                continue
+            if (span.start, span.end) in skipped:
                 continue
             glued = self._glued(line, headline.text, title_words)
             if glued is not None:
@@ -151,8 +155,10 @@ class HeadlineDetector:
             boundary = _GLUE_BOUNDARY.match(body, end)
             if boundary and boundary.end() < len(body):
                 return 0, offset + boundary.end(), "glued to the start of a line"
-        if len(title_words) >= self.min_glued_words:
-            pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, title.split())) + r"(?!\w)")
+        for variant in dict.fromkeys([title.strip(), _SITE_SUFFIX.sub("", title.strip())]):
+            if len(_WORD.findall(variant)) < self.min_glued_words:
+                continue
+            pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, variant.split())) + r"(?!\w)")
             found = pattern.search(line)
             # not the opening of a sentence that goes on ("This is how X happens, not with ...")
             if found and not _SENTENCE_GOES_ON.match(line, found.end()):
