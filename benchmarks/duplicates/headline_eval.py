@@ -2,7 +2,7 @@
 """Headline repeated in the body: recall and precision on real titled articles and on bbc with inserted copies.
 
     python benchmarks/duplicates/headline_eval.py            # the reported numbers
-    python benchmarks/duplicates/headline_eval.py --show N   # print N disagreements + sampled agreements to check by hand
+    python benchmarks/duplicates/headline_eval.py --show N   # N disagreements + sampled agreements, to check by hand
 
 **Real** (fakenewsnet_v1, golbeck, horne, fakenewscorpus_sample, perezrosas, bbc; records whose
 title has 3+ words). Reference labels come from a loose, detector-independent rule: the title's word
