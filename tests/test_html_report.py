@@ -1,0 +1,96 @@
+"""HTML: escaped text (a scraped <script> shows as text), highlighted spans, self-contained report."""
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from coherence import Results
+from coherence.cli import main
+from coherence.flags import Flag
+from coherence.html_report import article_html, corpus_report, highlight
+
+HOSTILE_TITLE = 'Council <img src=x onerror="alert(1)"> approves budget'
+HOSTILE_TEXT = (
+    "The city council approved its annual budget on Tuesday after a long debate about road repairs and schools.\n\n"
+    "<script>alert('scraped')</script>\n\n"
+    "The mayor said the plan would fund forty new teachers & repair 120 km of roads by next spring.\n\n"
+    "Opposition members said the budget relied on optimistic tax forecasts and voted against it.\n\n"
+    "Share this:"
+)
+
+
+def _no_live_markup(html: str) -> None:
+    assert "<script" not in html.lower()
+    assert "<img src=x" not in html and "onerror=" not in html.replace("onerror=&quot;", "")
+
+
+def test_highlight_escapes_and_marks_exact_spans():
+    text = "Intro <b>bold</b> & more. Share this:"
+    start = text.index("Share this:")
+    html = highlight(text, [Flag("artifact", start, len(text), 0.9, "share widget <label>", "share_widget")])
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; more." in html
+    marked = re.findall(r"<mark[^>]*>(.*?)</mark>", html)
+    assert marked == ["Share this:"]
+    assert 'title="artifact/share_widget: share widget &lt;label&gt;"' in html
+
+
+def test_overlapping_flags_nest_without_losing_text():
+    text = "abcdefghij"
+    flags = [Flag("offtopic", 0, 6, 0.8, "x"), Flag("artifact", 4, 10, 0.9, "y")]
+    html = highlight(text, flags)
+    assert re.sub(r"<[^>]+>", "", html) == text
+    assert html.count("<mark") == 3
+
+
+def test_scraped_script_and_hostile_title_show_as_text(scorer):
+    report = scorer.score({"id": "<evil id>", "title": HOSTILE_TITLE, "text": HOSTILE_TEXT, "source": "<b>site</b>"})
+    html = article_html(report)
+    _no_live_markup(html)
+    assert "&lt;script&gt;alert(&#x27;scraped&#x27;)&lt;/script&gt;" in html
+    assert "&lt;evil id&gt;" in html and "&lt;b&gt;site&lt;/b&gt;" in html
+    notebook = report._repr_html_()
+    _no_live_markup(notebook)
+    assert "<mark" in notebook and "data:image/png;base64," in notebook  # flagged spans and the drift plot
+    page = corpus_report([report], {report.id: {"title": HOSTILE_TITLE, "text": HOSTILE_TEXT}})
+    _no_live_markup(page)
+    assert "&lt;script&gt;" in page
+
+
+def test_corpus_report_is_self_contained_and_complete(fixture_reports, fixture_articles):
+    page = corpus_report(list(fixture_reports.values()), fixture_articles, threshold=0.5, worst=4)
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "no network references"
+    assert page.count("data:image/png;base64,") == 2  # quality histogram and signals per source
+    for section in ("Summary", "Score distribution", "Sources", "lowest-quality articles", "Duplicate clusters"):
+        assert section in page
+    assert "mostly-links" in page and "paragraphs 9-10 are off-topic" in page
+    without_corpus = [{**r.to_dict(), "corpus": None} for r in fixture_reports.values()]
+    assert "no <code>corpus</code> field" in corpus_report(without_corpus)
+
+
+def test_duplicate_clusters_from_corpus_fields(fixture_reports):
+    records = [r.to_dict() for r in fixture_reports.values()]
+    records[0]["corpus"] = {"duplicate_of": None, "near_duplicate_of": None, "headline_shared_with": 0, "cluster": "a1"}
+    records[1]["corpus"] = {"duplicate_of": "a1", "near_duplicate_of": None, "headline_shared_with": 0, "cluster": "a1"}
+    records[1]["id"] = "a1-copy"
+    records[0]["id"] = "a1"
+    page = corpus_report(records)
+    table = page[page.index("Duplicate clusters") :]
+    assert "a1-copy" in table and "<td>2</td><td>1</td>" in table
+
+
+def test_results_render_a_summary_table(fixture_reports):
+    html = Results(fixture_reports.values())._repr_html_()
+    assert "11 articles" in html and "Lowest quality" in html and "mostly-links" in html
+
+
+def test_cli_report(tmp_path, fixture_reports, fixture_articles):
+    scores, corpus = tmp_path / "scores.jsonl", tmp_path / "corpus.jsonl"
+    scores.write_text("".join(json.dumps(r.to_dict()) + "\n" for r in fixture_reports.values()), encoding="utf-8")
+    corpus.write_text("".join(json.dumps(a) + "\n" for a in fixture_articles.values()), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(main, ["report", str(scores), "--input", str(corpus), "-o", str(out), "--worst", "3"])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "The 3 lowest-quality articles" in page and "<mark" in page

@@ -1,0 +1,108 @@
+"""Plots: every kind renders with readable labels, PNG and SVG, and shows what it claims."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from matplotlib.figure import Figure
+
+from coherence import Report, plots
+from coherence.cli import main
+
+
+def _texts(fig: Figure) -> str:
+    ax = fig.axes[0]
+    return " ".join([ax.get_title(loc="left"), ax.get_xlabel(), ax.get_ylabel()])
+
+
+def test_drift_plot_labels_shading_and_markers(fixture_reports):
+    fig = plots.drift_plot(fixture_reports["spliced-paragraph"])
+    ax = fig.axes[0]
+    assert "Topic drift" in ax.get_title(loc="left") and "cosine similarity" in ax.get_ylabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "similarity to the rest of the article" in legend and "similarity to the headline" in legend
+    assert "off-topic paragraph" in legend
+    # the spliced football paragraph is the 6th paragraph of the text, and it is shaded
+    shaded = [p for p in ax.patches if p.get_facecolor()[3] > 0 and p.get_x() > 0]
+    assert any(abs(p.get_x() + p.get_width() / 2 - 5) < 1e-6 for p in shaded)
+    assert [t.get_text() for t in ax.get_xticklabels()][:3] == ["1", "2", "3"]
+
+
+def test_drift_plot_marks_artifacts_and_numbers_paragraphs_like_explain(fixture_reports):
+    report = fixture_reports["seed-like"]
+    fig = plots.drift_plot(report)
+    legend = " ".join(t.get_text() for t in fig.axes[0].get_legend().get_texts())
+    assert "artifact line" in legend and "repeated headline" in legend
+    labels = plots.unit_numbers(report, "paragraph")
+    assert labels[0] == "4"  # metadata block, headline and its repeat come first in the text
+    assert len(labels) == len(set(labels))
+
+
+def test_heatmap_and_unit_map(fixture_reports):
+    report = fixture_reports["spliced-block-end"]
+    heat = plots.similarity_heatmap(report)
+    assert "similarity" in heat.axes[0].get_title(loc="left")
+    assert len(heat.axes) == 2  # the map and its colour bar
+    units = plots.unit_map(report)
+    legend = [t.get_text() for t in units.axes[0].get_legend().get_texts()]
+    assert "segment 1" in legend and "off-topic paragraph" in legend
+    assert "principal component" in units.axes[0].get_xlabel()
+
+
+def test_sentence_units_for_a_short_article(scorer):
+    report = scorer.score(
+        "Heavy rain closed the mountain road on Monday. Crews cleared the mud by the evening. "
+        "Drivers were told to expect delays on Tuesday.",
+        title="Rain closes mountain road",
+    )
+    assert plots.choose_unit(report) == "sentence"
+    assert "sentence" in plots.drift_plot(report).axes[0].get_xlabel()
+
+
+def test_corpus_plots_accept_reports_and_dicts(fixture_reports):
+    reports = list(fixture_reports.values())
+    hist = plots.quality_histogram([r.to_dict() for r in reports], threshold=0.6)
+    labels = " ".join(t.get_text() for t in hist.axes[0].get_legend().get_texts())
+    assert "threshold 0.6" in labels and "kept:" in labels and "rejected:" in labels
+    assert "quality" in hist.axes[0].get_xlabel()
+    signals = plots.signal_distributions(reports, signals=("artifact_fraction", "offtopic_fraction", "quality"))
+    assert [ax.get_title(loc="left") for ax in signals.axes if ax.get_visible()][:2] == [
+        "artifact_fraction",
+        "offtopic_fraction",
+    ]
+    amap = plots.article_map(reports, color_by="quality")
+    assert "articles by main topic" in amap.axes[0].get_title(loc="left")
+
+
+def test_article_plots_explain_a_report_without_analysis(fixture_reports):
+    saved = Report.from_dict(json.loads(json.dumps(fixture_reports["seed-like"].to_dict())))
+    with pytest.raises(ValueError, match="Scorer.score"):
+        plots.drift_plot(saved)
+
+
+def test_save_png_and_svg(tmp_path, fixture_reports):
+    fig = plots.drift_plot(fixture_reports["seed-like"])
+    png = plots.save(fig, tmp_path / "d.png")
+    svg = plots.save(fig, tmp_path / "d.svg")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in svg.read_text()[:500]
+    with pytest.raises(ValueError, match=".png or .svg"):
+        plots.save(fig, tmp_path / "d.jpg")
+
+
+def test_cli_plot_quality_and_drift(tmp_path, fixture_reports, fixture_articles):
+    scores = tmp_path / "scores.jsonl"
+    scores.write_text("".join(json.dumps(r.to_dict()) + "\n" for r in fixture_reports.values()), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["plot", "quality", str(scores), "-o", str(tmp_path / "q.svg")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "q.svg").stat().st_size > 1000
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(json.dumps(fixture_articles["spliced-paragraph"]) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        main, ["plot", "drift", str(corpus), "--id", "spliced-paragraph", "-o", str(tmp_path / "d.png")]
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
+    result = runner.invoke(main, ["plot", "drift", str(corpus), "--id", "nope", "-o", str(tmp_path / "x.png")])
+    assert result.exit_code == 2 and "nope" in result.output

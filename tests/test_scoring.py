@@ -1,0 +1,163 @@
+"""The quality model: its meaning, its parameters as plain data, training and calibration."""
+
+import json
+import math
+import random
+
+import numpy as np
+import pytest
+
+from coherence.scoring import FEATURES, QualityModel, quality_features, rescore
+from coherence.training.corruptions import CORRUPTIONS, build_set, paragraphs, truncation
+from coherence.training.data import split_of
+from coherence.training.metrics import expected_calibration_error
+from coherence.training.train import fit
+
+CLEAN_SIGNALS = {
+    "headline_similarity": 0.7,
+    "offtopic_fraction": 0.0,
+    "artifact_fraction": 0.0,
+    "duplicate_headline": 0.0,
+    "duplicate_text_fraction": 0.0,
+    "content_words": 400.0,
+    "segments": 1.0,
+    "min_topic_similarity": 0.7,
+    "mean_neighbour_similarity": 0.65,
+    "artifact_lines": 0.0,
+    "offtopic_units": 0.0,
+    "ends_mid_sentence": 0.0,
+}
+
+
+@pytest.fixture(scope="module")
+def model():
+    return QualityModel.load()
+
+
+def test_bundled_model_is_plain_json_with_its_training_record(model):
+    from importlib import resources
+
+    raw = json.loads(resources.files("coherence").joinpath("data/quality_model.json").read_text())
+    assert set(raw["weights"]) <= set(FEATURES)
+    training = raw["training"]
+    assert training["split"].startswith("train")
+    assert 0.0 <= training["out_of_fold_ece"] <= 0.1
+    assert training["out_of_fold_roc_auc"] > 0.8
+    assert "python -m coherence.training.train" in training["command"]
+
+
+def test_no_defect_sign_ever_raises_quality(model):
+    assert all(w <= 0 for w in model.weights.values())
+
+
+def test_clean_article_has_no_contributions_and_high_quality(model):
+    quality, contributions = model.score(CLEAN_SIGNALS)
+    assert all(v == 0 for v in contributions.values())
+    assert quality == pytest.approx(1 / (1 + math.exp(-model.intercept)))
+    assert quality > 0.8
+
+
+def test_contributions_add_up_to_the_log_odds(model):
+    signals = {**CLEAN_SIGNALS, "artifact_fraction": 0.2, "artifact_lines": 4, "offtopic_fraction": 0.15}
+    quality, contributions = model.score(signals)
+    logit = model.intercept + sum(contributions.values())
+    assert quality == pytest.approx(1 / (1 + math.exp(-logit)))
+    assert quality < model.score(CLEAN_SIGNALS)[0]
+
+
+@pytest.mark.parametrize("name", ["artifact_fraction", "offtopic_fraction", "duplicate_text_fraction"])
+def test_quality_falls_as_a_defect_grows(model, name):
+    qualities = [model.score({**CLEAN_SIGNALS, name: v})[0] for v in (0.0, 0.1, 0.3, 0.6)]
+    assert qualities == sorted(qualities, reverse=True)
+
+
+def test_prior_shifts_the_odds(model):
+    base, _ = model.score(CLEAN_SIGNALS)
+    rare, _ = model.score(CLEAN_SIGNALS, prior=0.1)
+    assert rare > base
+
+
+def test_missing_or_nan_signals_count_as_no_evidence():
+    features = quality_features({"headline_similarity": float("nan")})
+    assert features["headline_mismatch"] == 0.0 and features["artifact_fraction"] == 0.0
+
+
+def test_unknown_feature_in_a_model_file_is_refused(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"intercept": 1.0, "weights": {"no_such_feature": -1.0}}))
+    with pytest.raises(ValueError, match="no_such_feature"):
+        QualityModel.load(path)
+
+
+def test_rescore_from_saved_signals_reproduces_the_report(fixture_reports, model):
+    for report in fixture_reports.values():
+        record = json.loads(json.dumps(report.to_dict()))
+        again = rescore(record, model)
+        assert again["quality"] == pytest.approx(report.quality, abs=1e-3)
+
+
+def test_damaged_fixtures_score_below_clean_ones(fixture_reports):
+    clean = min(fixture_reports[i].quality for i in ("clean-economy", "clean-sport", "clean-notitle"))
+    for damaged in ("mostly-links", "artifact-heavy", "seed-like", "spliced-block-end"):
+        assert fixture_reports[damaged].quality < clean, damaged
+
+
+def test_split_is_fixed_by_id_and_near_70_30():
+    ids = [f"bbc/x/{i:03d}" for i in range(2000)]
+    first = [split_of(i) for i in ids]
+    assert first == [split_of(i) for i in ids]
+    assert 0.25 < first.count("test") / len(ids) < 0.35
+
+
+ARTICLES = [
+    {
+        "id": f"a{i}",
+        "title": f"Headline number {i} about {topic}",
+        "topic": topic,
+        "text": "\n\n".join(
+            f"Paragraph {p} of story {i} says something about {topic} that matters. It has a second sentence."
+            for p in range(6)
+        ),
+    }
+    for i, topic in enumerate(["rain", "rain", "markets", "football", "music", "markets"])
+]
+
+
+@pytest.mark.parametrize("kind", sorted(CORRUPTIONS))
+def test_every_corruption_changes_the_article(kind):
+    article = ARTICLES[0]
+    damaged = CORRUPTIONS[kind](article, random.Random(3), ARTICLES)
+    assert (damaged["text"], damaged.get("title")) != (article["text"], article["title"])
+
+
+def test_truncation_stops_mid_sentence():
+    for seed in range(20):
+        cut = truncation(ARTICLES[1], random.Random(seed), ARTICLES)
+        assert cut["text"][-1] not in ".!?"
+        assert len(cut["text"]) < len(ARTICLES[1]["text"])
+
+
+def test_build_set_pairs_clean_and_damaged_copies_deterministically():
+    one = build_set(ARTICLES, seed=5, corrupted_per_article=2)
+    two = build_set(ARTICLES, seed=5, corrupted_per_article=2)
+    assert one == two
+    assert sum(r["label"] for r in one) == len(ARTICLES)
+    assert all((r["defect"] is None) == (r["label"] == 1) for r in one)
+    assert len(paragraphs(ARTICLES[0]["text"])) == 6
+
+
+def test_expected_calibration_error():
+    labels = np.array([1, 1, 0, 0, 1, 0, 1, 0, 1, 1])
+    assert expected_calibration_error(labels, np.full(10, 0.6)) == pytest.approx(0.0)
+    assert expected_calibration_error(labels, np.full(10, 0.95)) == pytest.approx(0.35)
+
+
+def test_fit_recovers_a_calibrated_model_on_synthetic_signals():
+    rng = np.random.default_rng(0)
+    n = 2000
+    X = np.abs(rng.normal(0, 1, size=(n, 2))) * rng.integers(0, 2, size=(n, 1))
+    logit = 2.0 - 3.0 * X[:, 0] - 1.0 * X[:, 1]
+    y = (rng.random(n) < 1 / (1 + np.exp(-logit))).astype(int)
+    result = fit(X, y, groups=np.arange(n) // 2, weights=np.ones(n))
+    assert result["coef"][0] < result["coef"][1] < 0
+    assert expected_calibration_error(y, result["oof_probability"]) < 0.05
