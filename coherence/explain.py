@@ -116,7 +116,7 @@ def _offtopic_reason(report: Report, text: str | None) -> str | None:
     return "; ".join(out)
 
 
-def _feature_reason(name: str, report: Report, text: str | None) -> str | None:
+def _feature_reason(name: str, report: Report, text: str | None, quote: bool = True) -> str | None:
     """One sentence for one quality feature."""
     if name in ("artifact_fraction", "artifact_lines"):
         return _artifact_reason(report, text)
@@ -145,7 +145,7 @@ def _feature_reason(name: str, report: Report, text: str | None) -> str | None:
     if name == "extra_segments":
         return f"the text splits into {int(_signal(report, 'segments') or 1)} topic segments"
     if name == "ends_mid_sentence":
-        if text:
+        if text and quote:
             tail = " ".join(text.split()[-6:])
             return f"the text stops mid-sentence (“…{tail}”)"
         return "the text stops mid-sentence"
@@ -154,8 +154,13 @@ def _feature_reason(name: str, report: Report, text: str | None) -> str | None:
     return name.replace("_", " ")
 
 
-def reasons(report: Report, text: str | None = None, min_contribution: float = MIN_CONTRIBUTION) -> list[str]:
-    """Specific sentences saying what pulls the quality down, worst first (no repeats)."""
+def reasons(
+    report: Report, text: str | None = None, min_contribution: float = MIN_CONTRIBUTION, quote: bool = True
+) -> list[str]:
+    """Specific sentences saying what pulls the quality down, worst first (no repeats).
+
+    With ``quote=False`` no words of the article are quoted (paragraph numbers still are given).
+    """
     if text is None and getattr(report, "analysis", None) is not None:
         text = report.analysis.article.text
     grouped: dict[str, float] = {}  # features about the same flags speak as one reason
@@ -167,7 +172,7 @@ def reasons(report: Report, text: str | None = None, min_contribution: float = M
         if value > -min_contribution:
             break
         name = {"artifact": "artifact_lines", "offtopic": "offtopic_units"}.get(key, key)
-        reason = _feature_reason(name, report, text)
+        reason = _feature_reason(name, report, text, quote)
         if reason and reason not in out:
             out.append(reason)
     return out
