@@ -12,10 +12,10 @@ Work is linear in corpus size: each article is hashed once, inserted once and qu
 Because it streams, an article only knows about *earlier* ones: the representative itself has
 ``cluster`` null until a later member arrives (``coherence duplicates`` writes complete clusters).
 
-Memory per article: a 64-bit hash of its normalised body and of its headline, its id and cluster
-(~200 bytes), the MinHash signatures kept to verify LSH candidates (``num_perm`` 32-bit values for
-the body and ``headline_num_perm`` for the headline: 512 + 128 bytes at the defaults) and the LSH
-band keys (about ``bands`` x 60 bytes per index): roughly 2.5 KB per article, 250 MB per 100,000.
+Memory per article (measured with tracemalloc by ``benchmarks/duplicates/corpus_eval.py``): about
+5.4 KB for an article with a body (its 64-bit body and headline hashes, id and cluster entries, the
+``num_perm`` 32-bit MinHash values kept to verify LSH candidates, and the LSH band keys), about
+0.2 KB for a headline-only item; roughly 550 MB per 100,000 full articles.
 """
 
 from __future__ import annotations
@@ -89,6 +89,11 @@ class CorpusIndex:
         MinHash permutations for headlines (0: exact headline matches only).
     min_words:
         Bodies with fewer words are not compared (an empty or one-line body is not a duplicate).
+    recall_weight:
+        Weight of missed pairs against spurious candidates when datasketch picks the LSH bands
+        (its ``weights``). Candidates are verified with the estimated Jaccard similarity, so a
+        high weight costs a little time, not precision: at 0.9 a pair right at the threshold is a
+        candidate with probability ~0.87 (0.40 with datasketch's default 0.5).
     seed:
         MinHash seed.
     """
@@ -102,6 +107,7 @@ class CorpusIndex:
         headline_threshold: float = 0.8,
         headline_num_perm: int = 32,
         min_words: int = 10,
+        recall_weight: float = 0.9,
         seed: int = 1,
     ) -> None:
         self.threshold = threshold
@@ -110,15 +116,19 @@ class CorpusIndex:
         self.headline_threshold = headline_threshold
         self.headline_num_perm = headline_num_perm
         self.min_words = min_words
+        self.recall_weight = recall_weight
         self.seed = seed
         self._bodies: dict[int, str] = {}
         self._headlines: dict[int, str] = {}
         self._headline_counts: Counter[int] = Counter()
         self._cluster: dict[str, str] = {}
-        self._body_lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        weights = (1.0 - recall_weight, recall_weight)
+        self._body_lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, weights=weights)
         self._body_sigs: dict[str, np.ndarray] = {}
         self._headline_lsh = (
-            MinHashLSH(threshold=headline_threshold, num_perm=headline_num_perm) if headline_num_perm else None
+            MinHashLSH(threshold=headline_threshold, num_perm=headline_num_perm, weights=weights)
+            if headline_num_perm
+            else None
         )
         self._headline_sigs: dict[str, np.ndarray] = {}
         self._headline_key_of: dict[str, int] = {}
