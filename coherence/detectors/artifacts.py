@@ -59,7 +59,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        r"^(like this|share this( story| article)?|share|tweet|pin it|like loading\.*|loading\.*)\s*:?$",
+        r"^((like this|share this( story| article)?|share|save|save & share|tweet|pin it|follow|like|like loading|loading)\s*[:.…&]*\s*)+$",
         0.99,
         "share-widget label",
     ),
@@ -77,17 +77,31 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        rf"^[\d.,]+\s*[km]?\s*(shares?|likes?|comments?|views?)\b(\s*({_SOCIAL}|share( this( story| article| post)?)?|tweet))*\s*$",
+        rf"^[\d.,]+\s*[km]?\s*(shares?|likes?|comments?|views?)\b(\s*({_SOCIAL}|share( this( story| article| post)?)?|tweet|google|pinterest|digg|stumbleupon|delicious|[a-z]+))*\s*$",
         0.95,
         "share counter",
     ),
     _rule(
         "share_widget",
-        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave a comment|follow us on|like (us|our page) on)\b",
+        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave a comment|follow us on|like (us|our page) on)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b",
         0.92,
         "engagement prompt",
     ),
-    _rule("byline", r"^(posted|written|reported|published|words|story) by\b", 0.95, "byline"),
+    _rule("byline", r"^(posted|written|reported|published|words|story|authored|submitted) by\b", 0.95, "byline"),
+    _rule("byline", r"^posted (on|in)\b.{0,60}\bby\s+\S+$", 0.93, "byline"),
+    _rule(
+        "byline",
+        rf"^{_DATE}\s*[—–|-]\s*[A-Z][\w.'’-]+(\s[A-Z][\w.'’-]+){{1,3}}$",
+        0.92,
+        "date and author line",
+        case_sensitive=False,
+    ),
+    _rule(
+        "byline",
+        r"^(with (files|reporting|additional reporting) from|with (news )?wire services)\b|\bcan be reached at\b\W*$",
+        0.92,
+        "contributor credit",
+    ),
     _rule(
         "byline",
         r"^(By|BY|by)\s+[A-Z][\w.'’-]+(\s+([A-Z][\w.'’-]+|and|&|de|van|von|al)){0,6}\s*($|[|,/•·:–—-])",
@@ -132,6 +146,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "navigation",
+        r"^(filed under|tags?|categories|category|posted in|topics)\s*:",
+        0.92,
+        "category or tag list",
+    ),
+    _rule(
+        "navigation",
         r"^(home|menu|search|skip to (main )?content|back to top|next article|previous article|next post|previous post|toggle navigation|main menu|site ?map|sign in|log ?in|register)\s*[:»>]?$",
         0.96,
         "navigation link",
@@ -150,6 +170,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
+        r"\b(adsense|adblade|taboola|outbrain|revcontent)\b|^your ads will be inserted|^×\s*\S",
+        0.92,
+        "ad network or pop-up",
+    ),
+    _rule(
+        "advertisement",
         r"\b(click here to (get|claim|download|order|receive|learn|find out|grab|buy)|get your free|(request|claim|download|order) (your|a) free|free (info kit|report|trial|e-?book|guide|gift)\b.{0,40}\b(click|order|today|now))",
         0.92,
         "sales pitch",
@@ -157,7 +183,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(advertisement|advertising|sponsored( content)?|promoted|ad|story continues below( advertisement)?|continue reading( below)?)\s*:?$",
+        r"^(advertisements?|advertising|sponsored( content)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article) continue[sd]? below( advertisement)?|continue reading( below)?)\s*[:→»>.…]*$",
         0.97,
         "advertisement marker",
     ),
@@ -168,6 +194,13 @@ _RULES: tuple[_Rule, ...] = (
         "cookie, privacy or copyright notice",
     ),
     _rule("legal", r"^(copyright|©|\(c\))\s*.*\d{4}", 0.95, "copyright line"),
+    _rule(
+        "legal",
+        r"\b(the views expressed (in this|here|are)|(do|does) not necessarily (reflect|represent) the (views|opinions?)|commenting policy|comment policy)\b",
+        0.92,
+        "site disclaimer",
+        whole_line=False,
+    ),
     _rule(
         "legal",
         r"\b(is|are) not responsible for the content of (external|third|linked|other)",
@@ -194,8 +227,26 @@ _RULES: tuple[_Rule, ...] = (
         "photo credit",
     ),
     _rule(
+        "caption",
+        r"^\s*[\[(][^\])]{0,60}\b(image|photo|picture|via|credit|getty|reuters|ap|afp|screengrab|screenshot)\b[^\])]{0,40}[\])]\W*$|\((photo |image )?credit:|^(image |photo )?courtesy( of)?\b[^.!?]{0,60}$|\b(original )?photo by\b.{0,60}\b(via|cc|flickr)\b|\(cc[ -]by|\bscreenshot (courtesy|via)\b",
+        0.92,
+        "image credit",
+    ),
+    _rule(
+        "caption",
+        r"^.{0,100}\b(via ap photo|getty images|/reuters|/ap|/afp|ap photo)\)?\.?$",
+        0.9,
+        "image credit at the end of a short line",
+    ),
+    _rule(
+        "source_attribution",
+        r"^\s*\[[\w&'’.-]+(\s[\w&'’-]+){0,2}\]\s*$|^source\s*-",
+        0.9,
+        "bracketed source",
+    ),
+    _rule(
         "related_links",
-        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S",
+        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|^related(?=[A-Z])|^read more\s*(@|at|on|here)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
         0.9,
         "link to a gallery or video",
     ),
@@ -225,7 +276,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| video)?|read more|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
+        r"^(related( articles| stories| posts| coverage| video)?|read more|read next|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
         0.92,
         "related-links block",
     ),
@@ -305,7 +356,7 @@ _SENTENCE_MARKS = (".", "!", "?", ":", ";", ",", '"', "”", "’", ")")
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}", _I)
 _ENTITY = re.compile(r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I)
 _TAIL = re.compile(
-    rf"(?<=[.!?\"”'’)])\s+((share this|like this|like loading\.*|related|share|tweet)\s*:?|click to share on {_SOCIAL}.*|\(opens in new window\).*)\s*$",
+    rf"(?<=[.!?\"”'’)])\s+((share this|like this|like loading\.*|related|share|tweet)\s*:?|click to share on {_SOCIAL}.*|\(opens in new window\).*|(via|source|h/t)\s*:\s*[^.!?]{{2,60}})\s*$",
     _I,
 )
 
