@@ -16,7 +16,7 @@ from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.corpus import CorpusIndex
 from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.language import LanguageDetector
-from coherence.embedding import DEFAULT_MODEL, Embedder
+from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
 from coherence.report import Report
@@ -59,6 +59,9 @@ class Scorer:
         Shingle Jaccard similarity at or above which two bodies are near duplicates.
     include_clean_text:
         Add ``clean_text`` (artifacts and repeated headline lines removed) to each report.
+    prefetch:
+        In :meth:`score_many`, read and prepare the next chunk in a helper thread while the
+        model embeds the current one (the model releases the GIL).
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class Scorer:
         corpus_duplicates: bool = True,
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
+        prefetch: bool = True,
     ) -> None:
         self.model = model
         self.device = device
@@ -103,6 +107,7 @@ class Scorer:
         self.corpus_duplicates = corpus_duplicates
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
+        self.prefetch = prefetch
 
     # -- public API -------------------------------------------------------------------------
     def score(self, article: ArticleLike, *, title: str | None = None, id: str = "article") -> Report:
@@ -112,18 +117,28 @@ class Scorer:
         return next(self.score_many([article]))
 
     def score_many(
-        self, articles: Iterable[ArticleLike], fields: FieldNames = DEFAULT_FIELDS
+        self, articles: Iterable[ArticleLike], fields: FieldNames = DEFAULT_FIELDS, *, skip: int = 0
     ) -> Iterator[Report]:
         """Stream one report per input, in input order; bad records get a report with ``error``.
 
         With ``corpus_duplicates``, each report's ``corpus`` says which *earlier* article of this
         call it duplicates (see :mod:`coherence.detectors.corpus`; about 5.4 KB of index per article).
+
+        The first ``skip`` records yield no report: they are read, prepared and added to the corpus
+        index but not embedded, so the reports that follow are those of a full run (resume).
         """
         seen_ids: dict[str, int] = {}
         numbered = (self._as_article(item, n, fields, seen_ids) for n, item in enumerate(articles, start=1))
         index = CorpusIndex(threshold=self.corpus_threshold) if self.corpus_duplicates else None
-        while chunk := list(itertools.islice(numbered, self.chunk_size)):
-            for report in self._score_chunk(chunk):
+        for item in itertools.islice(numbered, skip):
+            if index is not None and isinstance(item, Article):
+                analysis = self._prepare_safely(item)
+                if isinstance(analysis, Analysis):
+                    _add_to_corpus(index, Report(id=item.id, signals={}, analysis=analysis))
+        chunks = iter(lambda: list(itertools.islice(numbered, self.chunk_size)), [])
+        staged = (self._prepare_chunk(chunk) for chunk in chunks)
+        for prepared in _prefetch(staged, depth=1) if self.prefetch else staged:
+            for report in self._embed_and_finish(prepared):
                 if index is not None and report.error is None and report.analysis is not None:
                     _add_to_corpus(index, report)
                 yield report
@@ -154,17 +169,24 @@ class Scorer:
         )
 
     def _score_chunk(self, chunk: list[Article | RecordError]) -> list[Report]:
-        prepared: list[Analysis | Report] = []
-        for item in chunk:
-            if isinstance(item, RecordError):
-                prepared.append(Report.failed(item.id, item.message, item.source))
-                continue
-            try:
-                prepared.append(self.prepare(item))
-            except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
-                prepared.append(
-                    Report.failed(item.id, f"record {item.id!r}: analysis failed ({exc!r})", item.source)
-                )
+        return self._embed_and_finish(self._prepare_chunk(chunk))
+
+    def _prepare_safely(self, item: Article) -> Analysis | Report:
+        try:
+            return self.prepare(item)
+        except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
+            return Report.failed(item.id, f"record {item.id!r}: analysis failed ({exc!r})", item.source)
+
+    def _prepare_chunk(self, chunk: list[Article | RecordError]) -> list[Analysis | Report]:
+        """Host work for one chunk (no model): what :meth:`score_many` overlaps with embedding."""
+        return [
+            Report.failed(item.id, item.message, item.source)
+            if isinstance(item, RecordError)
+            else self._prepare_safely(item)
+            for item in chunk
+        ]
+
+    def _embed_and_finish(self, prepared: list[Analysis | Report]) -> list[Report]:
         analyses = [p for p in prepared if isinstance(p, Analysis)]
         texts = [t for a in analyses for t in a.texts_to_embed()]
         vectors = self.embedder.embed(texts)
