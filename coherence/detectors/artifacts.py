@@ -83,7 +83,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave a comment|follow us on|like (us|our page) on)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b",
+        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave a comment|follow us on|like (us|our page) on)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b|^\W*follow @\w+",
         0.92,
         "engagement prompt",
     ),
@@ -98,7 +98,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"^(with (files|reporting|additional reporting) from|with (news )?wire services)\b|\bcan be reached at\b\W*$",
+        r"^(with (files|reporting|additional reporting) from|with (news )?wire services|(additional )?reporting by)\b|\bcan be reached at\b\W*$|^[\w.+-]+@[\w-]+\.[\w.]+\W*$",
         0.92,
         "contributor credit",
     ),
@@ -276,7 +276,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| video)?|read more|read next|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
+        r"^(related( articles| stories| posts| coverage| video)?|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
         0.92,
         "related-links block",
     ),
@@ -324,8 +324,14 @@ _RULES: tuple[_Rule, ...] = (
         "embedded tweet signature",
     ),
     _rule(
+        "byline",
+        r"^((the )?associated press|reuters|agence france[- ]presse|afp|ap|bloomberg|dpa|xinhua)(\s*(,|and|&)\s*((the )?associated press|reuters|agence france[- ]presse|afp|ap|bloomberg|dpa|xinhua))*\.?$",
+        0.9,
+        "wire service credit",
+    ),
+    _rule(
         "social_embed",
-        r"^(a post shared by|view this post on instagram|embedded video)\b",
+        r"^(a post shared by|a (photo|video) (posted|shared) by|view this post on instagram|embedded video)\b",
         0.96,
         "embedded social-media post",
     ),
