@@ -316,6 +316,10 @@ class Scorer:
             "artifact_lines": float(len([f for f in flags if f.kind == "artifact"])),
             "offtopic_units": float(len([f for f in flags if f.kind == "offtopic"])),
             "ends_mid_sentence": _ends_mid_sentence(units.paragraph_texts),
+            "min_sentence_similarity": float(drift.sentence_topic_similarity.min())
+            if len(units.sentences)
+            else float("nan"),
+            "lead_headline_gap": _lead_headline_gap(analysis.sentence_vectors, analysis.headline_vector),
             **self._text_signals(text, flags),
         }
 
@@ -371,6 +375,17 @@ def _ends_mid_sentence(paragraphs: list[str]) -> float:
     """1.0 when the last content paragraph stops without closing punctuation (a cut-off text)."""
     last = paragraphs[-1].rstrip() if paragraphs else ""
     return float(bool(last) and last[-1] not in ".!?…\"'”’)»]:;")
+
+
+def _lead_headline_gap(sentence_vectors, headline_vector) -> float:
+    """How much better the best-matching sentence fits the headline than the first one does.
+
+    News puts the story's gist first; a large gap hints at a lead that is missing or out of place.
+    """
+    if headline_vector is None or sentence_vectors is None or len(sentence_vectors) == 0:
+        return float("nan")
+    similarity = sentence_vectors @ headline_vector
+    return float(similarity.max() - similarity[0])
 
 
 def _covered_chars(spans: list[tuple[int, int]]) -> int:

@@ -62,6 +62,8 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "duplicate_text_fraction": ("duplicate_text_fraction", lambda s: _get(s, "duplicate_text_fraction")),
     "headline_mismatch": ("headline_similarity", lambda s: _hinge(s, "headline_similarity", 0.5)),
     "topic_outlier": ("min_topic_similarity", lambda s: _hinge(s, "min_topic_similarity", 0.6)),
+    "sentence_outlier": ("min_sentence_similarity", lambda s: _hinge(s, "min_sentence_similarity", 0.3)),
+    "lead_gap": ("lead_headline_gap", lambda s: _get(s, "lead_headline_gap")),
     "low_cohesion": ("mean_neighbour_similarity", lambda s: _hinge(s, "mean_neighbour_similarity", 0.6)),
     "extra_segments": ("segments", lambda s: math.log(max(_get(s, "segments", 1.0), 1.0))),
     "ends_mid_sentence": ("ends_mid_sentence", lambda s: _get(s, "ends_mid_sentence")),
