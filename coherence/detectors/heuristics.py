@@ -86,14 +86,21 @@ def _duplicate_ngram_char_fraction(words: list[str], n: int) -> float:
     """Characters of words inside any n-gram that occurs more than once, over all word characters."""
     if len(words) < n:
         return 0.0
-    counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-    covered = [False] * len(words)
-    for i in range(len(words) - n + 1):
-        if counts[tuple(words[i : i + n])] > 1:
-            for j in range(i, i + n):
-                covered[j] = True
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    counts = Counter(grams)
+    # +1 where a repeated n-gram starts, -1 where it ends; a running sum > 0 means "covered"
+    delta = [0] * (len(words) + 1)
+    for i, gram in enumerate(grams):
+        if counts[gram] > 1:
+            delta[i] += 1
+            delta[i + n] -= 1
     total = sum(len(w) for w in words) or 1
-    return sum(len(w) for w, c in zip(words, covered, strict=True) if c) / total
+    covered, depth = 0, 0
+    for w, d in zip(words, delta, strict=False):
+        depth += d
+        if depth > 0:
+            covered += len(w)
+    return covered / total
 
 
 class DocumentHeuristics:

@@ -13,6 +13,7 @@ foreign text. Non-text is measured as the share of letters among non-space chara
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -64,6 +65,17 @@ def _stoplist(language: str) -> frozenset[str]:
 def _own_stopwords(language: str) -> frozenset[str]:
     """The language's stop words that are not English ones (jusText's lists overlap a lot)."""
     return _stoplist(language) - _stoplist("English")
+
+
+@cache
+def _languages_of(languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Word -> the languages (other than English) it is an own stop word of: one lookup per word."""
+    index: dict[str, list[str]] = {}
+    for language in languages:
+        if language != "English":
+            for word in _own_stopwords(language):
+                index.setdefault(word, []).append(language)
+    return {word: tuple(langs) for word, langs in index.items()}
 
 
 @dataclass(frozen=True)
@@ -125,12 +137,11 @@ class LanguageDetector:
         is_text = letter_fraction >= self.min_letter_fraction
         if len(words) < self.min_words:
             return LanguageResult(None, float("nan"), float("nan"), letter_fraction, len(words), True, is_text)
-        english = sum(w in _stoplist("English") for w in words) / len(words)
-        others = {
-            lang: sum(w in _own_stopwords(lang) for w in words) / len(words)
-            for lang in self.languages
-            if lang != "English"
-        }
+        english_words = _stoplist("English")
+        english = sum(w in english_words for w in words) / len(words)
+        index = _languages_of(tuple(self.languages))
+        counts = Counter(lang for w in words for lang in index.get(w, ()))
+        others = {lang: counts[lang] / len(words) for lang in self.languages if lang != "English"}
         best = max(others, key=others.get) if others else "English"
         best_ratio = others.get(best, 0.0)
         is_english = english >= self.min_english_ratio or best_ratio <= english + self.margin
