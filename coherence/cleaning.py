@@ -14,12 +14,16 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ftfy
 import numpy as np
 
 from coherence.flags import Flag
+
+if TYPE_CHECKING:
+    from coherence.detectors import ArtifactDetector, HeadlineDetector
+    from coherence.detectors.boilerplate import BoilerplateDetector
 
 #: Flag kinds whose spans are removed from the clean text.
 REMOVED_KINDS = ("artifact", "duplicate_headline")
@@ -158,7 +162,13 @@ class Cleaner:
         A fitted :class:`~coherence.detectors.boilerplate.BoilerplateDetector`, or ``None``.
     """
 
-    def __init__(self, *, artifact_detector=None, headline_detector=None, boilerplate_detector=None) -> None:
+    def __init__(
+        self,
+        *,
+        artifact_detector: ArtifactDetector | None = None,
+        headline_detector: HeadlineDetector | None = None,
+        boilerplate_detector: BoilerplateDetector | None = None,
+    ) -> None:
         from coherence.detectors import ArtifactDetector, HeadlineDetector
 
         self.artifact_detector = artifact_detector or ArtifactDetector()

@@ -5,15 +5,23 @@ reason); none of them decides whether an article is kept.
 """
 
 from coherence.detectors.artifacts import ArtifactDetector
+from coherence.detectors.boilerplate import BoilerplateDetector
+from coherence.detectors.corpus import CorpusIndex
 from coherence.detectors.drift import DriftDetector, DriftResult
 from coherence.detectors.headline import HeadlineDetector, HeadlineMatch
+from coherence.detectors.heuristics import DocumentHeuristics
+from coherence.detectors.language import LanguageDetector
 from coherence.detectors.repeats import RepeatDetector
 
 __all__ = [
     "ArtifactDetector",
+    "BoilerplateDetector",
+    "CorpusIndex",
+    "DocumentHeuristics",
     "DriftDetector",
     "DriftResult",
     "HeadlineDetector",
     "HeadlineMatch",
+    "LanguageDetector",
     "RepeatDetector",
 ]
