@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from coherence.embedding import DEFAULT_MODEL
+from coherence.embedding import DEFAULT_MODEL, Embedder
+from coherence.engine.command import engine_options, run_score
 from coherence.io import FieldNames, InputError, open_writer, read_articles, read_records
 
 
@@ -73,7 +74,10 @@ def main() -> None:
 @main.command()
 @click.argument("input_path", metavar="INPUT")
 @click.option(
-    "-o", "--output", required=True, help="Where to write reports: .jsonl, .jsonl.gz, .parquet or - (stdout)."
+    "-o",
+    "--output",
+    required=True,
+    help="Where to write reports: .jsonl, .jsonl.gz, .parquet, a folder of shards (DIR/) or - (stdout).",
 )
 @click.option("--threshold", default=0.5, show_default=True, help="keep = quality >= threshold.")
 @field_options
@@ -85,6 +89,7 @@ def main() -> None:
 @click.option(
     "--boilerplate", is_flag=True, help="First pass over INPUT: flag lines recurring across a source's articles."
 )
+@engine_options
 def score(
     input_path,
     output,
@@ -98,6 +103,14 @@ def score(
     progress,
     clean_text,
     boilerplate,
+    backend,
+    cache_dir,
+    resume,
+    shard_size,
+    shard_format,
+    engine,
+    address,
+    ray_actors,
 ):
     """Score every article in INPUT (.jsonl[.gz], .csv, .parquet, a folder of .txt, or - for stdin)."""
     from coherence.scorer import Scorer
@@ -109,16 +122,35 @@ def score(
         device=device,
         batch_size=batch_size,
         threshold=threshold,
+        embedder=Embedder(model, device=device, batch_size=batch_size, backend=backend, cache_dir=cache_dir),
         include_clean_text=clean_text,
         boilerplate_detector=_fit_boilerplate(input_path, fields) if boilerplate else None,
     )
     show = sys.stderr.isatty() if progress is None else progress
-    writer = open_writer(output)
-    try:
-        for report in _progress(scorer.score_many(articles), show, "scoring"):
-            writer.write(report.to_dict())
-    finally:
-        writer.close()
+    settings = dict(
+        model=model,
+        backend=backend,
+        batch_size=batch_size,
+        threshold=threshold,
+        fields=[text_field, title_field, id_field],
+        clean_text=clean_text,
+        boilerplate=boilerplate,
+    )
+    run_score(
+        scorer,
+        articles,
+        input_path=input_path,
+        output=output,
+        fields=fields,
+        settings=settings,
+        engine=engine,
+        address=address,
+        ray_actors=ray_actors,
+        resume=resume,
+        shard_size=shard_size,
+        shard_format=shard_format,
+        progress=show,
+    )
 
 
 @main.command()

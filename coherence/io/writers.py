@@ -95,7 +95,14 @@ def open_writer(path: str | Path) -> ReportWriter:
 
 
 def read_records(path: str | Path) -> list[dict[str, Any]]:
-    """Records written by :func:`open_writer` (JSON Lines or Parquet), as plain dicts."""
+    """Records written by :func:`open_writer` (JSON Lines or Parquet), as plain dicts.
+
+    A folder is read as the shards of ``coherence score -o DIR/``, in order.
+    """
+    if Path(path).is_dir():
+        from coherence.engine.local import iter_shard_records
+
+        return list(iter_shard_records(path))
     path = str(path)
     if path.lower().endswith((".parquet", ".pq")):
         import pyarrow.parquet as pq
