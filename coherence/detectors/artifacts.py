@@ -1,8 +1,19 @@
-"""Scraping artifacts: lines (or line tails) that are page furniture, not article prose.
+"""Scraping artifacts: lines (or parts of lines) that are page furniture, not article prose.
 
-Each line is matched against category patterns; a match's score is then adjusted by line
-features (length, final punctuation, position in the article), so a long sentence of prose that
-merely mentions "cookies" or "subscribe" is not taken for a cookie banner.
+Each line is matched against category patterns (``_RULES``, first match wins); line features then
+decide whether and how a match counts:
+
+- length: lines longer than ``long_line_chars`` are prose, so only rules that may match inside prose
+  (leaked markup, disclaimers, sales pitches) apply to them;
+- final punctuation and address: a sentence of 12+ words that merely mentions cookies, signing up or a
+  missing page is reported speech, unless it talks to the reader ("you", "our", "us");
+- position: some forms only count near the top (a bare ``Firstname SURNAME`` under the headline);
+- neighbours: the line above a ``— Name (@handle) date`` signature is a tweet body; a run of short
+  unpunctuated lines at an edge of the text or next to other furniture is a menu.
+
+Inside a line only the artifact part is flagged: a glued widget or ``Via: Site`` tail, an HTML tag
+or entity in prose, mojibake (the characters ftfy would change). Lines recurring across a source's
+articles are :mod:`coherence.detectors.boilerplate`'s job (batch mode).
 """
 
 from __future__ import annotations
