@@ -28,7 +28,7 @@ def run_score(input_path: Path, output: Path) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "coherence.cli", "score", str(input_path), "-o", str(output), "--no-progress"],
+        [sys.executable, "-m", "coherence", "score", str(input_path), "-o", str(output), "--no-progress"],
         check=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
     )

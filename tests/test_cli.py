@@ -105,7 +105,7 @@ def test_help_everywhere(command):
 def test_stdin_to_stdout_in_a_pipe_has_no_progress_bar(fixture_articles):
     record = json.dumps(fixture_articles["clean-sport"]) + "\n"
     proc = subprocess.run(
-        [sys.executable, "-m", "coherence.cli", "score", "-", "-o", "-"],
+        [sys.executable, "-m", "coherence", "score", "-", "-o", "-"],
         input=record,
         capture_output=True,
         text=True,
