@@ -37,10 +37,7 @@ def test_expected_artifacts_found_by_span_and_category(article_id, fixture_artic
             continue
         span = span_of(text, substring, item.get("occurrence", 0))
         assert span in found, f"{substring!r} not flagged"
-        want = item["category"]
-        if substring.startswith("&"):  # entities are leaked markup (issue 4), the fixture says encoding
-            want = "markup"
-        assert found[span] == want, substring
+        assert found[span] == item["category"], substring
 
 
 def test_artifact_heavy_has_no_flag_on_prose(fixture_articles, expected):
