@@ -112,6 +112,10 @@ class Embedder:
         #: distinct texts encoded by the model (not from the cache), over this embedder's life
         self.encoded_texts = 0
 
+    def __getstate__(self) -> dict:
+        """Pickles without the loaded model (a copy in another process loads its own)."""
+        return {**self.__dict__, "_model": None, "_onnx": None, "_cache": None}
+
     # -- loading ----------------------------------------------------------------------------
     @property
     def dimension(self) -> int:

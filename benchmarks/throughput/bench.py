@@ -1,0 +1,227 @@
+"""Throughput benchmark: model encoding alone vs the whole pipeline, on the same articles.
+
+Every measurement runs in a fresh subprocess so its peak memory (``ru_maxrss``) is its own:
+
+* ``encode``   the model alone on exactly the units the pipeline embeds (each chunk of
+               ``chunk_size`` articles is prepared first, untimed; then only ``Embedder.encode``
+               of the chunk's distinct units is timed: the same batches as the pipeline);
+* ``pipeline`` the whole ``coherence score`` path: read the JSONL, prepare, embed, finish, corpus
+               index, write the shards and assemble the output (``run_local``);
+* ``forward``  the transformer's forward pass alone on pre-tokenised length-sorted batches (the
+               hardware limit; on a GPU with CUDA synchronisation), units and batches as ``encode``.
+
+Model loading is excluded from every timing. Example (the commands in docs/benchmarks/throughput.md)::
+
+    python benchmarks/throughput/bench.py --articles 1000 --backend torch onnx
+    python benchmarks/throughput/bench.py --articles 1000 10000 --backend onnx --max-chars 300 \\
+        --measure pipeline
+
+Articles come from bbc and fnc1 alternately, in ../shared/data/news (4,812 together); beyond that the corpus is
+repeated with distinct ids (``~r1``, ``~r2``, ...). Repeats land in other chunks than their
+originals, so per-chunk dedupe does not hide them: they are embedded again (the embedding cache is
+off), but the corpus index does flag them as duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import itertools
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(os.environ.get("COHERENCE_DATA", ROOT.parent / "shared" / "data")) / "news"
+CORPORA = ("bbc.jsonl.gz", "fnc1_bodies.jsonl.gz")
+
+
+def write_corpus(n: int, path: Path) -> None:
+    corpora = []
+    for name in CORPORA:
+        with gzip.open(DATA / name, "rt", encoding="utf-8") as handle:
+            corpora.append([json.loads(line) for line in handle])
+    # alternate bbc and fnc1 (then the rest of the longer one), so any prefix has both
+    records = [r for pair in itertools.zip_longest(*corpora) for r in pair if r is not None]
+    with open(path, "w", encoding="utf-8") as out:
+        for i, r in enumerate(itertools.islice(itertools.cycle(records), n)):
+            rep = i // len(records)
+            out.write(json.dumps({**r, "id": r["id"] + (f"~r{rep}" if rep else "")}, ensure_ascii=False) + "\n")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+
+
+def _scorer(args):
+    from coherence import Scorer
+    from coherence.embedding import Embedder
+
+    embedder = Embedder(backend=args.backend, device=args.device, batch_size=args.batch_size).load()
+    return Scorer(embedder=embedder, chunk_size=args.chunk_size, max_chars=args.max_chars)
+
+
+def measure(args) -> dict:
+    """One measurement (runs inside the child process)."""
+    from coherence.io import read_articles
+
+    scorer = _scorer(args)
+    embedder = scorer.embedder
+    if args.measure == "pipeline":
+        from coherence.engine.local import run_local
+
+        with tempfile.TemporaryDirectory() as tmp:
+            t0 = time.perf_counter()
+            summary = run_local(
+                scorer,
+                read_articles(args.corpus),
+                input_path=args.corpus,
+                output=str(Path(tmp) / "scores.jsonl"),
+                shard_size=args.chunk_size * 8,
+            )
+            seconds = time.perf_counter() - t0
+        return {"seconds": seconds, "articles": summary.records, "units": embedder.encoded_texts}
+    # encode / forward: the units of each chunk, exactly as the pipeline embeds them
+    articles = read_articles(args.corpus)
+    seconds, n_articles, n_units, n_all_units = 0.0, 0, 0, 0
+    forward_batches = []
+    while chunk := list(itertools.islice(articles, args.chunk_size)):
+        prepared = scorer._prepare_chunk(chunk)
+        texts = [t for p in prepared if hasattr(p, "texts_to_embed") for t in p.texts_to_embed()]
+        unique = list(dict.fromkeys(texts))
+        n_articles, n_units, n_all_units = n_articles + len(chunk), n_units + len(unique), n_all_units + len(texts)
+        if args.measure == "encode":
+            t0 = time.perf_counter()
+            embedder.encode(unique)
+            seconds += time.perf_counter() - t0
+        else:
+            forward_batches.extend(_tokenised_batches(embedder, unique))
+    if args.measure == "forward":
+        seconds = _time_forward(embedder, forward_batches)
+    return {"seconds": seconds, "articles": n_articles, "units": n_units, "units_before_dedupe": n_all_units}
+
+
+def _tokenised_batches(embedder, texts):
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    batches = [
+        [texts[i] for i in order[s : s + embedder.batch_size]] for s in range(0, len(texts), embedder.batch_size)
+    ]
+    if embedder.backend == "onnx":
+        return [embedder._load_onnx().tokenize(b) for b in batches]
+    st = embedder._load()
+    return [st.preprocess(b) for b in batches]
+
+
+def _time_forward(embedder, batches) -> float:
+    if embedder.backend == "onnx":
+        onnx = embedder._load_onnx()
+        t0 = time.perf_counter()
+        for feeds in batches:
+            onnx.session.run(None, {k: feeds[k] for k in onnx.input_names})
+        return time.perf_counter() - t0
+    import torch
+    from sentence_transformers.util import batch_to_device
+
+    st = embedder._load()
+    cuda = st.device.type == "cuda"
+    batches = [batch_to_device(b, st.device) for b in batches]  # on the card before timing
+    with torch.inference_mode():
+        if cuda:
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        for features in batches:
+            st(features)
+        if cuda:
+            torch.cuda.synchronize()
+        return time.perf_counter() - t0
+
+
+def child_main(argv) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", action="store_true")
+    parser.add_argument("--corpus")
+    parser.add_argument("--measure")
+    parser.add_argument("--backend")
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--chunk-size", type=int, default=128)
+    parser.add_argument("--max-chars", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    result = measure(args)
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def run_child(corpus: Path, measure_name: str, backend: str, args) -> dict:
+    cmd = [
+        sys.executable, __file__, "--child", "--corpus", str(corpus), "--measure", measure_name,
+        "--backend", backend, "--batch-size", str(args.batch_size), "--chunk-size", str(args.chunk_size),
+        "--max-chars", str(args.max_chars),
+    ]  # fmt: skip
+    if args.device:
+        cmd += ["--device", args.device]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"{measure_name} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(line[len("RESULT ") :])
+
+
+def main() -> None:
+    if "--child" in sys.argv:
+        child_main(sys.argv[1:])
+        return
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, nargs="+", default=[1000])
+    parser.add_argument("--backend", nargs="+", default=["torch", "onnx"], choices=["torch", "onnx"])
+    parser.add_argument("--measure", nargs="+", default=["encode", "pipeline", "forward"])
+    parser.add_argument("--device", default=None)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--chunk-size", type=int, default=128)
+    parser.add_argument("--max-chars", type=int, default=100_000)
+    parser.add_argument("--json", default=None, help="Also write the results here.")
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.articles:
+            corpus = Path(tmp) / f"corpus-{n}.jsonl"
+            write_corpus(n, corpus)
+            for backend in args.backend:
+                row = {"articles": n, "backend": backend, "max_chars": args.max_chars}
+                for m in args.measure:
+                    r = run_child(corpus, m, backend, args)
+                    row[m] = r
+                    rate = r["articles"] / r["seconds"]
+                    print(
+                        f"n={n:>6} {backend:5} {m:8}: {r['seconds']:8.1f} s  {rate:7.2f} articles/s"
+                        f"  {r['units'] / r['seconds']:8.1f} units/s  peak {r['peak_rss_mb']:7.1f} MB",
+                        flush=True,
+                    )
+                if "encode" in row and "pipeline" in row:
+                    row["ratio"] = row["encode"]["seconds"] / row["pipeline"]["seconds"]
+                    print(f"n={n:>6} {backend:5} pipeline / encode-only throughput: {row['ratio']:.3f}", flush=True)
+                results.append(row)
+    by = {(r["articles"], r["backend"]): r for r in results}
+    for n in args.articles:
+        t, o = by.get((n, "torch")), by.get((n, "onnx"))
+        if t and o and "pipeline" in t and "pipeline" in o:
+            speed = t["pipeline"]["seconds"] / o["pipeline"]["seconds"]
+            print(f"n={n:>6} onnx / torch pipeline articles/s: {speed:.2f}x")
+    if len(args.articles) > 1:
+        for backend in args.backend:
+            rows = [by[(n, backend)] for n in args.articles if "pipeline" in by[(n, backend)]]
+            if len(rows) > 1:
+                growth = rows[-1]["pipeline"]["peak_rss_mb"] / rows[0]["pipeline"]["peak_rss_mb"]
+                print(f"{backend}: peak memory {rows[-1]['articles']} / {rows[0]['articles']} articles: {growth:.2f}x")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
