@@ -248,6 +248,8 @@ class Scorer:
             paragraph_weights=np.array([len(p) for p in units.paragraphs], dtype=float),
             paragraph_words=np.array([len(t.split()) for t in units.paragraph_texts]),
             sentence_words=np.array([len(t.split()) for t in units.sentence_texts(text)]),
+            headline_vector=analysis.headline_vector,
+            sentence_texts=units.sentence_texts(text),
         )
         analysis.drift = drift
         flags = list(analysis.flags)
@@ -297,7 +299,7 @@ class Scorer:
 
         headline_similarity = float("nan")
         if analysis.headline_vector is not None and drift.topic is not None:
-            headline_similarity = float(analysis.headline_vector @ drift.topic)
+            headline_similarity = self.drift_detector.headline_similarity(analysis.headline_vector, drift)
         neighbour = drift.paragraph_neighbour_similarity
         return {
             "headline_similarity": headline_similarity,

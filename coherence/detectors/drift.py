@@ -3,19 +3,35 @@
 Two questions are answered from the same vectors:
 
 * **Segments**: where the topic changes. The units are split into the segmentation that
-  maximises within-segment cohesion minus a penalty per segment (exact dynamic programming),
-  so the number of segments is chosen by the data, never given.
-* **Off-topic units**: which paragraphs or sentences do not belong to the article's main topic.
-  The main topic is a robust centroid; each unit is compared with the centroid of the *other*
-  units, and flagged when it is both low in absolute terms and an outlier against the article's
-  own spread (robust z-score).
+  maximises within-segment cohesion minus a penalty per segment (exact dynamic programming over
+  the units' Gram matrix), so the number of segments is chosen by the data, never given. The
+  penalty grows with the article's own spread and with the log of its length (a BIC-like rule).
+* **Off-topic units**: which paragraphs or sentences do not belong to the article. Each unit gets
+  an *evidence* score from several signals, each measured as "how far below the article's own
+  median, plus how low in absolute terms" (a drop and a level):
+
+  - paragraphs: similarity to the rest of the article (leave-one-out, length-weighted centroid)
+    and similarity to the headline, when there is one;
+  - sentences: similarity to the *other* paragraphs, similarity to the other sentences of their
+    own paragraph (local coherence), and lexical cohesion (the share of their content words that
+    occur elsewhere in the article, see :mod:`coherence.detectors.cohesion`). Short sentences
+    say little, so the evidence of any unit is scaled by ``min(1, words / length_scale)``.
+
+  A unit is off-topic when its evidence reaches the threshold for its level. Thresholds and
+  weights were tuned on the dev half of the BBC splice benchmark (``benchmarks/drift``).
 """
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from coherence.detectors.cohesion import LexicalCohesion
+
+HEADLINE_METHODS = ("centroid", "max_paragraph", "max_sentence", "top3_sentences", "lead", "centroid_max_sentence")
 
 
 @dataclass
@@ -29,16 +45,31 @@ class UnitOutlier:
 
 @dataclass
 class DriftResult:
-    """Per-unit similarities, segments and off-topic units of one article."""
+    """Per-unit similarities, evidence, segments and off-topic units of one article."""
 
     paragraph_topic_similarity: np.ndarray
     paragraph_neighbour_similarity: np.ndarray
     sentence_topic_similarity: np.ndarray
-    segment_starts: list[int]  # paragraph (or sentence, for one-paragraph texts) indices
+    segment_starts: list[int]  # paragraph (or sentence, for one- or two-paragraph texts) indices
     segment_unit: str  # "paragraph" or "sentence"
     offtopic_paragraphs: list[UnitOutlier] = field(default_factory=list)
     offtopic_sentences: list[UnitOutlier] = field(default_factory=list)
     topic: np.ndarray | None = None
+    paragraph_evidence: np.ndarray | None = None  # off-topic evidence per paragraph (nan: not scored)
+    sentence_evidence: np.ndarray | None = None  # off-topic evidence per sentence (nan: not scored)
+    paragraph_headline_similarity: np.ndarray | None = None
+    sentence_headline_similarity: np.ndarray | None = None
+    sentence_other_paragraph_similarity: np.ndarray | None = None
+    sentence_local_similarity: np.ndarray | None = None
+    sentence_lexical_cohesion: np.ndarray | None = None
+    article_score: float = 0.0  # max evidence / threshold over all units: >= 1 means something is flagged
+    paragraph_vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+
+
+def _normalize(v: np.ndarray) -> np.ndarray:
+    norm = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.where(norm > 0, norm, 1.0)
 
 
 def robust_topic(vectors: np.ndarray, weights: np.ndarray | None = None, iterations: int = 2) -> np.ndarray:
@@ -59,9 +90,26 @@ def leave_one_out_similarity(vectors: np.ndarray, weights: np.ndarray | None = N
     w = np.ones(n) if weights is None else weights.astype(float)
     total = (w[:, None] * vectors).sum(0)
     others = total[None, :] - w[:, None] * vectors
-    norms = np.linalg.norm(others, axis=1)
-    norms[norms == 0] = 1.0
-    return np.einsum("ij,ij->i", vectors, others) / norms
+    return np.einsum("ij,ij->i", vectors, _normalize(others))
+
+
+def median_of_others(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """For each element, the median of the *other* elements (of ``reference`` ones only, if given)."""
+    n = len(values)
+    if n < 2:
+        return np.full(n, np.nan)
+    others = np.broadcast_to(values, (n, n)).astype(float)
+    if reference is not None:
+        others[:, ~np.asarray(reference, dtype=bool)] = np.nan
+    np.fill_diagonal(others, np.nan)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a row with no reference unit: nan
+        return np.nanmedian(others, axis=1)
+
+
+def drop_and_level(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
+    """(median of the other units - x) + (-x): low against the article *and* low in absolute terms."""
+    return median_of_others(values, reference) - 2.0 * values
 
 
 def robust_z(values: np.ndarray) -> np.ndarray:
@@ -76,32 +124,28 @@ def robust_z(values: np.ndarray) -> np.ndarray:
 def optimal_segments(vectors: np.ndarray, penalty: float) -> list[int]:
     """Start indices of the segmentation maximising sum ||sum x||^2 / len - penalty * segments.
 
-    Exact dynamic programming in O(n^2) over prefix sums; ``vectors`` should be unit length.
+    Exact dynamic programming, O(n^2) over 2-D prefix sums of the Gram matrix.
     """
     n = len(vectors)
     if n <= 1:
         return [0] if n else []
-    prefix = np.vstack([np.zeros(vectors.shape[1]), np.cumsum(vectors, axis=0)])
+    gram = vectors @ vectors.T
+    prefix = np.zeros((n + 1, n + 1))
+    prefix[1:, 1:] = gram.cumsum(0).cumsum(1)
     best = np.full(n + 1, -np.inf)
     best[0] = 0.0
     back = np.zeros(n + 1, dtype=int)
     for end in range(1, n + 1):
         starts = np.arange(end)
-        sums = prefix[end] - prefix[starts]
-        gain = np.einsum("ij,ij->i", sums, sums) / (end - starts) - penalty
-        totals = best[:end] + gain
+        within = prefix[end, end] - prefix[starts, end] - prefix[end, starts] + prefix[starts, starts]
+        totals = best[:end] + within / (end - starts) - penalty
         back[end] = int(np.argmax(totals))
         best[end] = totals[back[end]]
     cuts, end = [], n
     while end > 0:
-        cuts.append(back[end])
+        cuts.append(int(back[end]))
         end = back[end]
     return sorted(cuts)
-
-
-def _normalize(v: np.ndarray) -> np.ndarray:
-    norm = np.linalg.norm(v)
-    return v / norm if norm > 0 else v
 
 
 class DriftDetector:
@@ -109,96 +153,226 @@ class DriftDetector:
 
     Parameters
     ----------
-    min_similarity:
-        A unit whose similarity to the rest of the article is at least this is never off-topic.
-    max_z:
-        A unit is an outlier when its robust z-score against the article's own units is below
-        ``-max_z``.
-    hard_floor:
-        A unit below this similarity is off-topic whatever the spread.
     segment_penalty:
-        Cost of one more topic segment, in units of the article's mean squared distance to its
-        centroid. Larger values give fewer segments.
+        Cost of one more topic segment, times the article's mean squared distance to its
+        centroid and the log of its number of units. Larger values give fewer segments.
     min_units:
-        Articles with fewer content paragraphs (or sentences) are not searched for outliers.
+        Articles with fewer paragraphs are not searched for off-topic paragraphs, and those
+        with fewer sentences not for off-topic sentences.
     min_words:
-        Units with fewer words (a dateline fragment, a one-line quote tag) are never flagged:
-        their embeddings say too little to call them off-topic.
+        Units with fewer words (a dateline fragment, a one-line quote tag) are never flagged.
+    headline_weight:
+        Share of the paragraph evidence that comes from similarity to the headline (the rest
+        from similarity to the rest of the article); ignored when there is no headline.
+    paragraph_threshold, sentence_threshold:
+        Evidence at or above which a paragraph or a sentence is off-topic.
+    lexical_weight:
+        Weight of lexical cohesion in the sentence evidence.
+    length_scale:
+        Units shorter than this many words say less: their evidence is scaled by
+        ``min(1, words / length_scale)``.
+    headline_method:
+        How ``headline_similarity`` is computed, one of :data:`HEADLINE_METHODS`.
+    max_iterations:
+        Rounds of "flag, then re-measure against the paragraphs not flagged", so that the
+        paragraphs of a spliced block cannot vouch for each other.
+    local_window:
+        A sentence's local context is the rest of its paragraph plus this many sentences on
+        either side (0 was best on BBC dev).
     """
 
     def __init__(
         self,
         *,
-        min_similarity: float = 0.45,
-        max_z: float = 2.5,
-        hard_floor: float = 0.15,
-        segment_penalty: float = 3.0,
-        min_units: int = 4,
+        segment_penalty: float = 0.37,
+        min_units: int = 3,
         min_words: int = 8,
+        headline_weight: float = 0.85,
+        paragraph_threshold: float = 0.14,
+        sentence_threshold: float = 0.55,
+        lexical_weight: float = 0.5,
+        length_scale: float = 20.0,
+        headline_method: str = "centroid_max_sentence",
+        max_iterations: int = 3,
+        local_window: int = 0,
     ) -> None:
-        self.min_similarity = min_similarity
-        self.max_z = max_z
-        self.hard_floor = hard_floor
         self.segment_penalty = segment_penalty
         self.min_units = min_units
         self.min_words = min_words
+        self.headline_weight = headline_weight
+        self.paragraph_threshold = paragraph_threshold
+        self.sentence_threshold = sentence_threshold
+        self.lexical_weight = lexical_weight
+        self.length_scale = length_scale
+        self.headline_method = headline_method
+        self.max_iterations = max_iterations
+        self.local_window = local_window
 
+    # -- segmentation ---------------------------------------------------------------------------
+    def segment(self, vectors: np.ndarray) -> list[int]:
+        """Start indices of the topic segments of consecutive unit vectors (the first is 0)."""
+        n = len(vectors)
+        if n < 3:
+            return [0] if n else []
+        spread = float(np.mean(np.sum((vectors - vectors.mean(0)) ** 2, axis=1)))
+        return optimal_segments(vectors, self.segment_penalty * max(spread, 1e-3) * np.log(n))
+
+    # -- off-topic units ------------------------------------------------------------------------
     def detect(
         self,
         paragraph_vectors: np.ndarray,
         sentence_vectors: np.ndarray,
-        sentence_paragraph: list[int],
+        sentence_paragraph: Sequence[int],
         paragraph_weights: np.ndarray | None = None,
         paragraph_words: np.ndarray | None = None,
         sentence_words: np.ndarray | None = None,
+        headline_vector: np.ndarray | None = None,
+        sentence_texts: Sequence[str] | None = None,
     ) -> DriftResult:
-        n_par = len(paragraph_vectors)
+        """Similarities, evidence, segments and off-topic units of one article."""
+        n_par, n_sent = len(paragraph_vectors), len(sentence_vectors)
         owner = np.asarray(sentence_paragraph, dtype=int)
-        topic = robust_topic(paragraph_vectors, paragraph_weights) if n_par else None
-        par_sim = leave_one_out_similarity(paragraph_vectors, paragraph_weights)
-        neighbour = np.array(
-            [float(paragraph_vectors[i] @ paragraph_vectors[i + 1]) for i in range(n_par - 1)]
-        )
-        sent_sim = leave_one_out_similarity(sentence_vectors)
+        weights = np.ones(n_par) if paragraph_weights is None else np.asarray(paragraph_weights, dtype=float)
+        par_words = np.full(n_par, self.min_words) if paragraph_words is None else np.asarray(paragraph_words)
+        sent_words = np.full(n_sent, self.min_words) if sentence_words is None else np.asarray(sentence_words)
+        topic = robust_topic(paragraph_vectors, weights) if n_par else None
+        par_sim = leave_one_out_similarity(paragraph_vectors, weights)
+        neighbour = np.einsum("ij,ij->i", paragraph_vectors[:-1], paragraph_vectors[1:]) if n_par > 1 else np.zeros(0)
+        sent_sim = leave_one_out_similarity(sentence_vectors, sent_words.astype(float))
+        par_head = paragraph_vectors @ headline_vector if headline_vector is not None else None
+        sent_head = sentence_vectors @ headline_vector if headline_vector is not None else None
 
         if n_par >= 3:
-            seg_vectors, seg_unit = paragraph_vectors, "paragraph"
+            starts, unit = self.segment(paragraph_vectors), "paragraph"
         else:
-            seg_vectors, seg_unit = sentence_vectors, "sentence"
-        starts = optimal_segments(seg_vectors, self._penalty(seg_vectors))
+            starts, unit = self.segment(sentence_vectors), "sentence"
+        result = DriftResult(
+            par_sim,
+            neighbour,
+            sent_sim,
+            starts,
+            unit,
+            topic=topic,
+            paragraph_headline_similarity=par_head,
+            sentence_headline_similarity=sent_head,
+            paragraph_vectors=paragraph_vectors,
+            sentence_vectors=sentence_vectors,
+        )
 
-        result = DriftResult(par_sim, neighbour, sent_sim, starts, seg_unit, topic=topic)
+        # Paragraphs: drop and level of topic similarity and of headline similarity, against the
+        # paragraphs not yet flagged (a spliced block must not vouch for itself): flag, take the
+        # flagged paragraphs out of the reference, and repeat until nothing changes.
+        par_ev = np.full(n_par, np.nan)
+        flagged = np.zeros(n_par, dtype=bool)
         if n_par >= self.min_units:
-            result.offtopic_paragraphs = self._outliers(par_sim, "paragraph", paragraph_words)
-        flagged = {o.index for o in result.offtopic_paragraphs}
-        if len(sentence_vectors) >= self.min_units:
-            for o in self._outliers(sent_sim, "sentence", sentence_words):
-                if owner[o.index] not in flagged:
-                    result.offtopic_sentences.append(o)
+            for _ in range(self.max_iterations):
+                par_ev = self._paragraph_evidence(paragraph_vectors, weights, par_head, par_words, ~flagged)
+                now = np.nan_to_num(par_ev, nan=-np.inf) >= self.paragraph_threshold
+                if now.sum() * 2 >= n_par:  # never call most of the article off-topic
+                    now = flagged
+                if (now == flagged).all():
+                    break
+                flagged = now
+        result.paragraph_evidence = par_ev
+        reference = ~flagged
+        topic_sim = leave_one_out_similarity(paragraph_vectors, weights * reference)
+        for i in np.flatnonzero(flagged):
+            reason = (
+                f"paragraph similarity to the rest of the article {topic_sim[i]:.2f} "
+                f"(median of the other paragraphs {np.median(topic_sim[reference]):.2f})"
+            )
+            if par_head is not None:
+                reason += f", to the headline {par_head[i]:.2f} (median {np.median(par_head[reference]):.2f})"
+            score = self._score(par_ev[i], self.paragraph_threshold)
+            result.offtopic_paragraphs.append(UnitOutlier(int(i), score, reason))
+
+        # Sentences: other paragraphs, own paragraph (local coherence), lexical cohesion.
+        sent_ev = np.full(n_sent, np.nan)
+        if n_sent >= self.min_units and n_par:
+            other_par, local = self._sentence_context(
+                paragraph_vectors, sentence_vectors, owner, weights * reference, sent_sim
+            )
+            lexical = LexicalCohesion().shared(sentence_texts)[0] if sentence_texts is not None else np.ones(n_sent)
+            result.sentence_other_paragraph_similarity = other_par
+            result.sentence_local_similarity = local
+            result.sentence_lexical_cohesion = lexical
+            ref = reference[owner]
+            raw = (
+                drop_and_level(other_par, ref)
+                + drop_and_level(local, ref)
+                + self.lexical_weight * drop_and_level(lexical, ref)
+            )
+            sent_ev = raw * np.minimum(1.0, sent_words / self.length_scale)
+            flagged = {o.index for o in result.offtopic_paragraphs}
+            sent_ev[(sent_words < self.min_words) | np.isin(owner, list(flagged))] = np.nan
+            for j in np.flatnonzero(sent_ev >= self.sentence_threshold):
+                reason = (
+                    f"sentence similarity to the other paragraphs {other_par[j]:.2f} "
+                    f"(article median {np.median(other_par):.2f}), to its own paragraph and neighbours "
+                    f"{local[j]:.2f} (median {np.median(local):.2f}); {lexical[j]:.0%} of its content words "
+                    f"occur elsewhere (median {np.median(lexical):.0%})"
+                )
+                result.offtopic_sentences.append(
+                    UnitOutlier(int(j), self._score(sent_ev[j], self.sentence_threshold), reason)
+                )
+        result.sentence_evidence = sent_ev
+        ratios = [np.nanmax(par_ev) / self.paragraph_threshold if np.any(np.isfinite(par_ev)) else 0.0]
+        ratios.append(np.nanmax(sent_ev) / self.sentence_threshold if np.any(np.isfinite(sent_ev)) else 0.0)
+        result.article_score = float(max(ratios))
         return result
 
-    def _penalty(self, vectors: np.ndarray) -> float:
-        if len(vectors) < 2:
-            return 0.0
-        centroid = vectors.mean(0)
-        spread = float(np.mean(np.sum((vectors - centroid) ** 2, axis=1)))
-        return self.segment_penalty * max(spread, 1e-3)
+    def _paragraph_evidence(self, vectors, weights, headline_sim, words, reference) -> np.ndarray:
+        """Paragraph evidence against the ``reference`` paragraphs (those not flagged so far)."""
+        topic_sim = leave_one_out_similarity(vectors, weights * reference)
+        evidence = drop_and_level(topic_sim, reference)
+        if headline_sim is not None:
+            evidence = (1 - self.headline_weight) * evidence + self.headline_weight * drop_and_level(
+                headline_sim, reference
+            )
+        evidence = evidence * np.minimum(1.0, words / self.length_scale)
+        evidence[words < self.min_words] = np.nan
+        return evidence
 
-    def _outliers(self, similarity: np.ndarray, unit: str, words: np.ndarray | None) -> list[UnitOutlier]:
-        z = robust_z(similarity)
-        median = float(np.median(similarity))
-        out = []
-        for i, (sim, zi) in enumerate(zip(similarity, z, strict=True)):
-            if words is not None and words[i] < self.min_words:
-                continue
-            outlier = sim < self.hard_floor or (zi < -self.max_z and sim < self.min_similarity)
-            if outlier:
-                score = float(
-                    np.clip(0.5 + 0.5 * (self.min_similarity - sim) / self.min_similarity, 0.5, 1.0)
-                )
-                reason = (
-                    f"{unit} similarity to the rest of the article {sim:.2f}, "
-                    f"against the article's median {median:.2f} (robust z {zi:.1f})"
-                )
-                out.append(UnitOutlier(i, score, reason))
-        return out
+    def _sentence_context(self, paragraphs, sentences, owner, weights, fallback):
+        """Per sentence: cosine to the other paragraphs, and to its context (the other sentences of
+        its paragraph plus ``local_window`` sentences either side)."""
+        n_sent = len(sentences)
+        total = (weights[:, None] * paragraphs).sum(0)
+        others = total[None, :] - weights[owner][:, None] * paragraphs[owner]
+        other_par = np.einsum("ij,ij->i", sentences, _normalize(others))
+        local = np.empty(n_sent)
+        for j in range(n_sent):
+            window = np.arange(max(0, j - self.local_window), min(n_sent, j + self.local_window + 1))
+            mates = np.union1d(np.flatnonzero(owner == owner[j]), window)
+            mates = mates[mates != j]
+            if len(mates) == 0:
+                mates = np.array([k for k in (j - 1, j + 1) if 0 <= k < n_sent])
+            local[j] = float(sentences[j] @ _normalize(sentences[mates].sum(0))) if len(mates) else fallback[j]
+        if len(paragraphs) < 2:
+            other_par = fallback
+        return other_par, local
+
+    @staticmethod
+    def _score(evidence: float, threshold: float) -> float:
+        return float(np.clip(0.5 + 0.5 * (evidence / threshold - 1.0), 0.5, 0.99))
+
+    # -- headline -------------------------------------------------------------------------------
+    def headline_similarities(self, headline_vector: np.ndarray, result: DriftResult) -> dict[str, float]:
+        """Every variant of headline-body similarity (see :data:`HEADLINE_METHODS`)."""
+        nan = float("nan")
+        par = result.paragraph_vectors @ headline_vector if result.paragraph_vectors is not None else np.zeros(0)
+        sent = result.sentence_vectors @ headline_vector if result.sentence_vectors is not None else np.zeros(0)
+        centroid = float(headline_vector @ result.topic) if result.topic is not None else nan
+        max_sentence = float(sent.max()) if len(sent) else nan
+        return {
+            "centroid": centroid,
+            "max_paragraph": float(par.max()) if len(par) else nan,
+            "max_sentence": max_sentence,
+            "top3_sentences": float(np.sort(sent)[-3:].mean()) if len(sent) else nan,
+            "lead": float(par[0]) if len(par) else nan,
+            "centroid_max_sentence": (centroid + max_sentence) / 2,
+        }
+
+    def headline_similarity(self, headline_vector: np.ndarray, result: DriftResult) -> float:
+        """Similarity of the headline to the body, by ``headline_method``."""
+        return self.headline_similarities(headline_vector, result)[self.headline_method]
