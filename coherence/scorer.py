@@ -374,9 +374,10 @@ def _removes_content(flag: Flag, text: str) -> bool:
 
 
 def _ends_mid_sentence(paragraphs: list[str]) -> float:
-    """1.0 when the last content paragraph stops without closing punctuation (a cut-off text)."""
+    """1.0 when the last content paragraph, a piece of prose (10 words or more), stops without
+    closing punctuation: a cut-off text. Short last lines (credits, lists, scores) do not count."""
     last = paragraphs[-1].rstrip() if paragraphs else ""
-    return float(bool(last) and last[-1] not in ".!?…\"'”’)»]:;")
+    return float(len(last.split()) >= 10 and last[-1] not in ".!?…\"'”’)»]:;")
 
 
 def _lead_headline_gap(sentence_vectors, headline_vector) -> float:

@@ -5,20 +5,26 @@ from __future__ import annotations
 import numpy as np
 
 
-def expected_calibration_error(labels: np.ndarray, probabilities: np.ndarray, bins: int = 10) -> float:
+def expected_calibration_error(
+    labels: np.ndarray, probabilities: np.ndarray, bins: int = 10, weights: np.ndarray | None = None
+) -> float:
     """ECE with ``bins`` equal-width bins: sum over bins of (share of items) * |accuracy - confidence|.
 
-    ``labels`` are 1 for a positive (here: a clean article) and ``probabilities`` are P(label = 1).
+    ``labels`` are 1 for a positive (here: a clean article) and ``probabilities`` are P(label = 1);
+    ``weights`` (optional) weigh the items, e.g. to evaluate at the training mix's prior.
     """
     labels = np.asarray(labels, dtype=float)
     probabilities = np.asarray(probabilities, dtype=float)
+    weights = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.digitize(probabilities, edges[1:-1]), 0, bins - 1)
     total = 0.0
     for b in range(bins):
         mask = which == b
         if mask.any():
-            total += mask.mean() * abs(labels[mask].mean() - probabilities[mask].mean())
+            w = weights[mask]
+            gap = np.average(labels[mask], weights=w) - np.average(probabilities[mask], weights=w)
+            total += w.sum() / weights.sum() * abs(gap)
     return float(total)
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -84,6 +86,8 @@ def train(
     seed: int = 0,
     C: float = 1.0,
     cache_dir: str | None = None,
+    signals_file: str | None = None,
+    reuse_signals: bool = False,
     log=sys.stderr,
 ) -> QualityModel:
     """Build the training set, fit, and return the model (with its training report in ``meta``)."""
@@ -93,7 +97,17 @@ def train(
     base = clean_articles(data_dir, "train", counts, seed=seed)
     records = build_set(base, seed=seed, corrupted_per_article=corrupted_per_article)
     print(f"{len(base)} clean train articles -> {len(records)} records; scoring", file=log, flush=True)
-    signals = score_signals(records, cache_dir, log)
+    if signals_file is not None and reuse_signals and Path(signals_file).exists():
+        saved = {r["id"]: r["signals"] for r in map(json.loads, Path(signals_file).open(encoding="utf-8"))}
+        signals = [saved.get(r["id"]) for r in records]
+        print(f"reusing signals from {signals_file}", file=log)
+    else:
+        signals = score_signals(records, cache_dir, log)
+        if signals_file is not None:
+            Path(signals_file).parent.mkdir(parents=True, exist_ok=True)
+            with open(signals_file, "w", encoding="utf-8") as handle:
+                for r, s in zip(records, signals, strict=True):
+                    handle.write(json.dumps({"id": r["id"], "defect": r["defect"], "signals": s}) + "\n")
     rows = [(r, s) for r, s in zip(records, signals, strict=True) if s is not None]
     names = list(FEATURES)
     y = np.array([r["label"] for r, _ in rows])
@@ -116,7 +130,7 @@ def train(
     for kind in sorted(CORRUPTIONS):
         mask = (defects == "clean") | (np.char.find(defects.astype(str), kind) >= 0)
         if (y[mask] == 0).any():
-            per_defect[kind] = round(float(roc_auc_score(y[mask], p[mask])), 4)
+            per_defect[kind] = round(float(roc_auc_score(y[mask], p[mask], sample_weight=weights[mask])), 4)
     meta = {
         "description": (
             "Calibrated logistic quality model: quality = sigmoid(intercept + sum(weight * feature)). "
@@ -136,9 +150,10 @@ def train(
             "seed": seed,
             "C": C,
             "dropped_features": dropped,
-            "out_of_fold_roc_auc": round(float(roc_auc_score(y, p)), 4),
+            "out_of_fold_roc_auc": round(float(roc_auc_score(y, p, sample_weight=weights)), 4),
             "out_of_fold_roc_auc_by_defect": per_defect,
-            "out_of_fold_ece": round(expected_calibration_error(y, p), 4),
+            # at the 50/50 mix the model is fitted for (damaged copies weigh 1/corrupted_per_article)
+            "out_of_fold_ece": round(expected_calibration_error(y, p, weights=weights), 4),
             "platt": [round(v, 6) for v in result["platt"]],
             "scikit_learn": sklearn_version,
         },
@@ -159,6 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--C", type=float, default=1.0, help="Inverse L2 regularisation strength.")
     parser.add_argument("--cache-dir", default=".cache/embeddings", help="On-disk embedding cache ('' to disable).")
+    parser.add_argument(
+        "--signals-file", default=".cache/training/signals.jsonl", help="Where the scored signals are kept."
+    )
+    parser.add_argument(
+        "--reuse-signals", action="store_true", help="Fit on the kept signals without re-scoring (same detectors)."
+    )
     args = parser.parse_args(argv)
     model = train(
         args.data,
@@ -167,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed=args.seed,
         C=args.C,
         cache_dir=args.cache_dir or None,
+        signals_file=args.signals_file or None,
+        reuse_signals=args.reuse_signals,
     )
     model.save(args.output)
     t = model.meta["training"]
