@@ -104,7 +104,7 @@ def legend(kinds: Iterable[str]) -> str:
 def figure_png(fig, dpi: int = 90) -> str:
     """An ``<img>`` with the figure embedded as base64 PNG."""
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi)  # constrained layout already fits; "tight" would draw twice
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return f'<img class="plot" alt="plot" src="data:image/png;base64,{data}">'
 
@@ -181,7 +181,7 @@ def _f(value: float | None, fmt: str = ".2f") -> str:
     return "–" if value is None else format(value, fmt)
 
 
-def source_table(records: Sequence[dict[str, Any]], threshold: float) -> str:
+def source_table(records: Sequence[dict[str, Any]], threshold: float, limit: int = 20) -> str:
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in records:
         groups[str(r.get("source") or "(none)")].append(r)
@@ -191,7 +191,13 @@ def source_table(records: Sequence[dict[str, Any]], threshold: float) -> str:
         "<th>headline repeated</th><th>flags / article</th></tr>"
     )
     rows = []
-    for name in sorted(groups, key=lambda g: -len(groups[g])):
+    names = sorted(groups, key=lambda g: (-len(groups[g]), g))
+    if len(names) > limit:  # the long tail of small sources goes into one row
+        rest = [r for g in names[limit - 1 :] for r in groups[g]]
+        tail = f"{len(names) - limit + 1} other sources"
+        names = names[: limit - 1] + [tail]
+        groups[tail] = rest
+    for name in names:
         rs = groups[name]
         ok = [r for r in rs if not r.get("error")]
         qualities = [_num(r.get("quality")) for r in ok]
@@ -303,7 +309,7 @@ def corpus_report(
         source_table(records, threshold),
     ]
     if ok:
-        parts.append(figure_png(signal_distributions(ok, signals=signals or DEFAULT_SIGNALS)))
+        parts.append(figure_png(signal_distributions(ok, signals=signals or DEFAULT_SIGNALS, max_groups=8)))
     ranked = sorted(ok, key=lambda r: r.get("quality") if r.get("quality") is not None else 1.0)[:worst]
     parts.append(f"<h2>The {len(ranked)} lowest-quality articles</h2>")
     if ranked and not articles:

@@ -410,7 +410,7 @@ def signal_distributions(
         )
         rng = np.random.default_rng(0)
         for row, values in enumerate(data, start=1):
-            if 0 < len(values) <= 60:  # few articles: show each one
+            if 0 < len(values) <= 30:  # few articles: show each one
                 ax.scatter(
                     values,
                     row + rng.uniform(-0.18, 0.18, len(values)),

@@ -136,7 +136,9 @@ def real_corpora(data: str, model: QualityModel, reuse: bool, judgements: dict) 
         records = read_corpus(data, name)
         scores = [rescore(s, model) for s in score_records(records, CACHE / f"{name}.jsonl", reuse)]
         texts = {r["id"]: r.get("text") for r in records}
-        ranked = sorted((s for s in scores if s.get("quality") is not None), key=lambda s: s["quality"])[:30]
+        # rank by log-odds: many of the worst round to quality 0.0000
+        scored = [s for s in scores if s.get("quality") is not None]
+        ranked = sorted(scored, key=lambda s: model.logit(_signals(s))[0])[:30]
         rows = []
         for s in ranked:
             report = Report.from_dict(s)
@@ -146,6 +148,7 @@ def real_corpora(data: str, model: QualityModel, reuse: bool, judgements: dict) 
                 {
                     "id": s["id"],
                     "quality": s["quality"],
+                    "logit": model.logit(_signals(s))[0],
                     "reasons": reasons(report, text if isinstance(text, str) else None, quote=False),
                     "verdict": verdict.get("verdict"),
                     "note": verdict.get("note", ""),
@@ -230,8 +233,8 @@ def render(results: dict, command: str) -> str:
             f"**Agreement: {agree} of {len(judged)}** lowest-ranked articles are ones we would reject on reading"
             + ("." if len(judged) == len(c["worst"]) else f" ({len(c['worst']) - len(judged)} not yet judged)."),
             "",
-            "| # | id | quality | the tool's reasons | our verdict | our note |",
-            "|---|---|---|---|---|---|",
+            "| # | id | quality | log-odds | the tool's reasons | our verdict | our note |",
+            "|---|---|---|---|---|---|---|",
         ]
         for i, w in enumerate(c["worst"], start=1):
             why = "; ".join(w["reasons"][:2]) or "–"
