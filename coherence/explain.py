@@ -17,7 +17,7 @@ from coherence.report import Report
 from coherence.units import split_lines, split_paragraphs
 
 #: Contributions (log-odds) weaker than this are not worth a reason.
-MIN_CONTRIBUTION = 0.25
+MIN_CONTRIBUTION = 0.4
 
 _CATEGORY_WORDS = {
     "share_widget": "share widgets",
@@ -139,6 +139,12 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
     if name == "topic_outlier":
         sim = _signal(report, "min_topic_similarity")
         return None if sim is None else f"its least related paragraph has similarity {sim:.2f} to the rest"
+    if name == "sentence_outlier":
+        sim = _signal(report, "min_sentence_similarity")
+        return None if sim is None else f"its least related sentence has similarity {sim:.2f} to the rest"
+    if name == "lead_gap":
+        gap = _signal(report, "lead_headline_gap")
+        return None if gap is None else f"a later sentence fits the headline better than the first one (by {gap:.2f})"
     if name == "low_cohesion":
         sim = _signal(report, "mean_neighbour_similarity")
         return None if sim is None else f"neighbouring paragraphs are loosely related (mean similarity {sim:.2f})"
