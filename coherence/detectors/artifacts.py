@@ -44,6 +44,7 @@ class _Rule:
     top_only: bool = False  # True: only among the first lines of the text
     case_sensitive: bool = False
     per_match: bool = False  # True: flag each match inside a line of prose, not the whole line
+    bottom_only: bool = False  # True: only among the last lines of the text
 
 
 def _rule(
@@ -55,10 +56,11 @@ def _rule(
     top_only: bool = False,
     case_sensitive: bool = False,
     per_match: bool = False,
+    bottom_only: bool = False,
 ) -> _Rule:
     flags = 0 if case_sensitive else _I
     compiled = re.compile(pattern, flags)
-    return _Rule(category, compiled, score, reason, whole_line, top_only, case_sensitive, per_match)
+    return _Rule(category, compiled, score, reason, whole_line, top_only, case_sensitive, per_match, bottom_only)
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -70,7 +72,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        r"^((like this|share this( story| article)?|share|save|save & share|tweet|pin it|follow|like|like loading|loading)\s*[:.…&]*\s*)+$",
+        r"^((like this|share this( story| article)?|share|save|save & share|tweet|pin it|follow|like|like loading|loading|comments?|\d+ comments?)\s*[:.…&»]*\s*)+$",
         0.99,
         "share-widget label",
     ),
@@ -94,7 +96,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave a comment|follow us on|like (us|our page) on)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b|^\W*follow @\w+",
+        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave (us )?a comment|let us know (your thoughts|what you think)|follow us on|like (us|our page) on)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b|^\W*follow @\w+",
         0.92,
         "engagement prompt",
     ),
@@ -115,7 +117,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"^(By|BY|by)\s+[A-Z][\w.'’-]+(\s+([A-Z][\w.'’-]+|and|&|de|van|von|al)){0,6}\s*($|[|,/•·:–—-])",
+        r"^(By|BY|by)\s+[A-Z][\w.'’-]+(\s+([A-Z][\w.'’-]+|and|&|de|van|von|al)){0,6}(\s+[\d.,]+[kKmM]?){0,3}\s*($|[|,/•·:–—-])",
         0.93,
         "byline",
         case_sensitive=True,
@@ -134,12 +136,50 @@ _RULES: tuple[_Rule, ...] = (
         0.93,
         "contributor credit",
     ),
-    _rule("byline", r"\|\s*by\s+[A-Z][\w.'-]+", 0.92, "byline in a metadata line"),
+    _rule("byline", r"[|/]\s*by:?\s+[A-Z][\w.'-]+", 0.92, "byline in a metadata line"),
+    _rule(
+        "byline",
+        r"^[^.!?]{0,60}\b\d{1,2}:\d{2}(:\d{2})?\s*(am|pm)\b[^.!?]*$",
+        0.9,
+        "author, time and category header",
+        top_only=True,
+    ),
+    _rule(
+        "byline",
+        r"^(twitter|facebook|skype|e-?mail|instagram|gab|website|contact)\s*:\s*\S+$",
+        0.9,
+        "author contact line",
+        bottom_only=True,
+    ),
+    _rule(
+        "byline",
+        r"^(?!(He|She|It|They|We|This|That|There|His|Her)\s)([A-Z][\w.'’-]+\s){1,3}(is|was) (a|an|the)\b[^.]{0,120}\b(writer|journalist|editor|author|columnist|contributor|reporter|correspondent|blogger|professor|fellow|candidate|analyst|host|founder)\b",
+        0.9,
+        "author bio at the end",
+        whole_line=False,
+        bottom_only=True,
+        case_sensitive=True,
+    ),
+    _rule(
+        "byline",
+        r"^(?!(He|She|It|They|We|This|That|There|His|Her)\s)([A-Z][\w.'’-]+\s){1,3}(writes|blogs|reports) (from|about|for|on)\b",
+        0.9,
+        "author bio at the end",
+        whole_line=False,
+        bottom_only=True,
+        case_sensitive=True,
+    ),
     _rule("byline", r"^(author|reporter|editor|contributor)s?\s*:", 0.92, "byline"),
     _rule(
         "dateline",
         rf"^(published|updated|posted|last (updated?|modified)|date)(\s+(on|at))?\s*:?\s*.*{_DATE}",
         0.96,
+        "publication date line",
+    ),
+    _rule(
+        "dateline",
+        rf"^(published|updated|posted|last updated)\s*:?\s*(on\s+)?{_MONTH}\s+\d{{1,2}},?\s+(at\s+)?\d{{1,2}}:\d{{2}}\s*([ap]\.?m\.?)?[\w. ]{{0,12}}$",
+        0.95,
         "publication date line",
     ),
     _rule(
@@ -181,7 +221,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"\b(adsense|adblade|taboola|outbrain|revcontent)\b|^your ads will be inserted|^×\s*\S",
+        r"\b(adsense|adblade|taboola|outbrain|revcontent|teads|inread)\b|^your ads will be inserted|^×\s*\S|^(إعلان|publicité|anzeige|werbung|publicidad)$",
         0.92,
         "ad network or pop-up",
     ),
@@ -194,7 +234,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(advertisements?|advertising|sponsored( content)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article) continue[sd]? below( advertisement)?|continue reading( below)?)\s*[:→»>.…]*$",
+        r"^(advertisements?|advertising|sponsored( content)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?)\s*[:→»>.…]*$",
         0.97,
         "advertisement marker",
     ),
@@ -204,7 +244,14 @@ _RULES: tuple[_Rule, ...] = (
         0.93,
         "cookie, privacy or copyright notice",
     ),
-    _rule("legal", r"^(copyright|©|\(c\))\s*.*\d{4}", 0.95, "copyright line"),
+    _rule("legal", r"^(copyright|©|\(c\))\s*.*\d{4}|^copyright\s*(©|\(c\))\s*\S[^.!?]{0,60}$", 0.95, "copyright line"),
+    _rule(
+        "legal",
+        r"\b(may be (freely )?(reproduced|republished|reprinted)|(share|republish) (and|or) republish|republish our (reports|articles|content))\b",
+        0.92,
+        "republishing notice",
+        whole_line=False,
+    ),
     _rule(
         "legal",
         r"\b(the views expressed (in this|here|are)|(do|does) not necessarily (reflect|represent) the (views|opinions?)|commenting policy|comment policy)\b",
@@ -286,6 +333,27 @@ _RULES: tuple[_Rule, ...] = (
         "caption ending in a photo credit",
     ),
     _rule(
+        "caption",
+        r"\((photo|image|picture|photograph|video)\s*(credit)?\s*:\s*[^()]{1,60}\)\s*$|^.{0,300}\|\s*(getty( images)?|ap photo|reuters|afp|epa)\b|^(ap|afp|epa|reuters|getty images) photo\b",
+        0.92,
+        "photo credit",
+        whole_line=False,
+    ),
+    _rule(
+        "caption",
+        r"\((left|right|center|centre|pictured|inset|file photo)\)|^(from left|left to right|pictured( above| below)?)\s*[:,]",
+        0.9,
+        "photo caption",
+        whole_line=False,
+    ),
+    _rule(
+        "caption",
+        r"^(?P<label>\w+(\s\w+){0,3})\s+(?P=label)$",
+        0.9,
+        "image label printed twice",
+        case_sensitive=True,
+    ),
+    _rule(
         "related_links",
         r"^(related( articles| stories| posts| coverage| video)?|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
         0.92,
@@ -293,7 +361,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage)?|read more|more stories|recommended for you|you (may|might) also like|trending now|further reading)\s*»?$",
+        r"^(related( articles| stories| posts| coverage)?|read more|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}$",
         0.93,
         "related-links header",
     ),
@@ -306,7 +374,7 @@ _RULES: tuple[_Rule, ...] = (
     _rule("source_attribution", r"appeared first on\b", 0.97, "syndication footer"),
     _rule(
         "source_attribution",
-        r"\b(originally (published|appeared|posted) (at|on|in|by)|(was|is) (re)?published (here )?with permission|republished from|this (article|story|post|column) (first|originally) (appeared|ran|was published))\b",
+        r"\b(originally (published|appeared|posted) (at|on|in|by)|(was|is) (re)?published (here )?with permission|republished from|this (article|story|post|column) (first|originally) (appeared|ran|was published))\b|^\W*reprinted with permission\b|^contributed by\b|^click (here )?for more (from|at|on)\b",
         0.93,
         "re-poster credit",
     ),
@@ -347,6 +415,36 @@ _RULES: tuple[_Rule, ...] = (
         "embedded social-media post",
     ),
     _rule(
+        "advertisement",
+        r"^\W+a message from\b[^.!?]{0,80}:|^\W*(sponsored by|paid for by|presented by)\b[^.!?]{0,80}:",
+        0.92,
+        "sponsored message",
+        whole_line=False,
+    ),
+    _rule(
+        "subscription",
+        r"^\W*(subscribe|sign up)\b[^.!?]{0,40}\b(to|for)\b",
+        0.9,
+        "subscription prompt",
+        whole_line=False,
+    ),
+    _rule(
+        "advertisement",
+        r"^(story |article )?continued below\s*(\.\.\.|…)?",
+        0.95,
+        "advertisement marker glued to a paragraph",
+        whole_line=False,
+        per_match=True,
+    ),
+    _rule(
+        "share_widget",
+        r"(?<=[.!?\x22”] )[^.!?]{0,80}\b(let us know (your thoughts|what you think)|leave (us )?a comment|tell us (what you think|your thoughts|in the comments))\b[^.!?]*[.!?]*\s*$",
+        0.92,
+        "comment prompt glued to the end of a paragraph",
+        whole_line=False,
+        per_match=True,
+    ),
+    _rule(
         "markup",
         r"</?(div|span|p|a|img|script|style|iframe|br|strong|em|ul|li|table|td|tr)\b[^>]*>",
         0.95,
@@ -369,6 +467,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+_FIXTURE = re.compile(r"\s(v|vs)\.?\s")  # "Chelsea v Birmingham": a list of fixtures, not headlines
 _SENTENCE_MARKS = (".", "!", "?", ":", ";", ",", '"', "”", "’", ")")
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}", _I)
 _ENTITY = re.compile(r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I)
@@ -390,27 +489,64 @@ class ArtifactDetector:
         (leaked markup) and glued tails can flag them.
     top_lines:
         How many lines count as the top of the text (where a bare author name is a byline).
+    bottom_lines:
+        How many lines count as the end of the text (where an author bio or contact line is a byline).
     min_link_run:
         Consecutive short unpunctuated lines (no blank line between) that make a list of links.
+    min_headline_run:
+        Headline-like lines (capitalised, no final punctuation) ending the text after prose that make a
+        list of related stories.
     """
 
     def __init__(
-        self, *, min_score: float = 0.5, long_line_chars: int = 160, top_lines: int = 5, min_link_run: int = 4
+        self,
+        *,
+        min_score: float = 0.5,
+        long_line_chars: int = 160,
+        top_lines: int = 5,
+        bottom_lines: int = 3,
+        min_link_run: int = 4,
+        min_headline_run: int = 3,
     ) -> None:
         self.min_score = min_score
         self.long_line_chars = long_line_chars
         self.top_lines = top_lines
+        self.bottom_lines = bottom_lines
         self.min_link_run = min_link_run
+        self.min_headline_run = min_headline_run
 
     def detect(self, text: str) -> list[Flag]:
         """Artifact flags for ``text``, in order of position."""
         flags: list[Flag] = []
         lines = split_lines(text)
         for index, span in enumerate(lines):
-            flags.extend(self._line_flags(text, span, top=index < self.top_lines))
+            bottom = index >= len(lines) - self.bottom_lines
+            flags.extend(self._line_flags(text, span, top=index < self.top_lines, bottom=bottom))
         flags = _with_tweet_bodies(text, lines, flags)
         flags += self._link_lists(text, lines, flags)
+        flags += self._trailing_headlines(text, lines, flags)
         return sorted((f for f in flags if f.score >= self.min_score), key=lambda f: (f.start, f.end))
+
+    def _trailing_headlines(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+        """A run of at least ``min_headline_run`` headline-like lines (3-16 words, capitalised, no
+        final punctuation) that ends the text after a line of prose: a list of related stories."""
+        flagged = {(f.start, f.end) for f in flags if f.kind == "artifact"}
+        run: list[Span] = []
+        for span in reversed(lines):
+            line = span.text(text)
+            words = line.split()
+            if (span.start, span.end) in flagged or not (3 <= len(words) <= 16 and line[0].isupper()):
+                break
+            if line.endswith(_SENTENCE_MARKS) or _FIXTURE.search(line):
+                break
+            run.append(span)
+        if len(run) < self.min_headline_run or len(run) == len(lines):
+            return []
+        before = lines[len(lines) - len(run) - 1].text(text)
+        if not before.endswith((".", "!", "?", '"', "”", ")")):
+            return []
+        reason = "list of headline-like lines at the end (related stories)"
+        return [Flag("artifact", s.start, s.end, 0.85, reason, "related_links") for s in run]
 
     def _link_lists(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
         """Runs of at least ``min_link_run`` short unpunctuated lines with no blank line between
@@ -450,11 +586,11 @@ class ArtifactDetector:
             i = j + 1
         return out
 
-    def _line_flags(self, text: str, span: Span, *, top: bool) -> list[Flag]:
+    def _line_flags(self, text: str, span: Span, *, top: bool, bottom: bool) -> list[Flag]:
         line = span.text(text)
         is_long = len(line) > self.long_line_chars
         for rule in _RULES:
-            if (is_long and rule.whole_line) or (rule.top_only and not top):
+            if (is_long and rule.whole_line) or (rule.top_only and not top) or (rule.bottom_only and not bottom):
                 continue
             if rule.pattern.search(line):
                 score = rule.score * _prose_discount(line, rule)
