@@ -161,3 +161,16 @@ def test_fit_recovers_a_calibrated_model_on_synthetic_signals():
     result = fit(X, y, groups=np.arange(n) // 2, weights=np.ones(n))
     assert result["coef"][0] < result["coef"][1] < 0
     assert expected_calibration_error(y, result["oof_probability"]) < 0.05
+
+
+def test_explain_gives_specific_reasons(fixture_reports, fixture_articles):
+    from coherence.explain import explain, reasons
+
+    block = reasons(fixture_reports["spliced-block-end"])
+    assert any(r.startswith("paragraphs") and "off-topic" in r for r in block)
+    heavy = reasons(fixture_reports["artifact-heavy"])
+    assert heavy and "% of lines" in heavy[0] and "share widgets" in heavy[0]
+    assert reasons(fixture_reports["clean-economy"]) == []
+    text = fixture_articles["seed-like"]["text"]
+    rendered = explain(fixture_reports["seed-like"], text=text)
+    assert "why it is lower" in rendered and "headline is repeated" in rendered and "Like this:" in rendered
