@@ -182,3 +182,38 @@ def test_real_seed_article(scorer, data_dir):
     assert text[duplicates[0].start : duplicates[0].end] == lines[2]
     assert duplicates[0].start > text.index(lines[2])  # the second copy, not the first
     assert report.signals["non_english"] == 0.0
+
+
+PROSE = (
+    "The council approved the new budget on Tuesday after a long debate about road repairs and school "
+    "funding, with six members voting in favour and three against the plan."
+)
+
+
+def test_related_headline_list_at_the_end():
+    headlines = [
+        "Mayor opens new library in the old town hall",
+        "Storm damage closes two bridges",
+        "Local team wins cup",
+    ]
+    text = "\n\n".join([PROSE, PROSE, *headlines])
+    found = artifact_spans(text)
+    for line in headlines:
+        start = text.index(line)
+        assert found.get((start, start + len(line))) == "related_links", line
+    fixtures = ["Chelsea v Birmingham", "Arsenal v Wolverhampton", "Everton v Sunderland"]
+    assert artifact_spans("\n\n".join([PROSE, *fixtures])) == {}  # a list of matches, not headlines
+
+
+def test_author_bio_and_contact_at_the_end_only():
+    bio = "Jane Doe is a freelance writer based in Leeds."
+    text = "\n\n".join([PROSE, PROSE, bio, "Twitter: @janedoe_writes"])
+    assert set(artifact_spans(text).values()) == {"byline"}
+    assert len(artifact_spans(text)) == 2
+    assert artifact_spans("\n\n".join([bio, PROSE, PROSE, PROSE, PROSE])) == {}  # not at the end
+    assert artifact_spans("\n\n".join([PROSE, "She was an author of love stories before she wrote this."])) == {}
+
+
+def test_marker_glued_to_a_paragraph_gets_its_own_span():
+    text = "Continued below... " + PROSE
+    assert artifact_spans(text) == {(0, len("Continued below...")): "advertisement"}
