@@ -94,7 +94,8 @@ def test_split_records_keeps_input_fields_and_adds_clean_text(fixture_reports, f
     ids = ["seed-like", "clean-economy", "mostly-links"]
     articles = [to_article(fixture_articles[i], i) for i in ids]
     reports = [fixture_reports[i].to_dict() for i in ids]
-    out = list(split_records(articles, reports, FilterRule(min_quality=0.5), clean_text=True))
+    rule = FilterRule(min_quality=None, reject_if=("artifact_fraction>0.5",))
+    out = list(split_records(articles, reports, rule, clean_text=True))
     by_id = {record["id"]: (record, kept) for record, kept in out}
     seed, kept = by_id["seed-like"]
     assert kept and seed["text"] == fixture_articles["seed-like"]["text"]
