@@ -207,7 +207,14 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
     contributions = [f"{k} {v:+.2f}" for k, v in sorted(report.contributions.items(), key=lambda kv: kv[1]) if v]
     if contributions:
         lines.append("  log-odds contributions: " + ", ".join(contributions))
-    lines.append("  signals: " + ", ".join(f"{k}={v:.3g}" for k, v in report.signals.items() if v == v))
+    from coherence.scoring import FEATURES
+
+    core = {"headline_similarity", "offtopic_fraction", "artifact_fraction", "duplicate_headline"}
+    core |= {signal for signal, _ in FEATURES.values()}
+    shown = {k: v for k, v in report.signals.items() if k in core and v == v}
+    lines.append("  signals: " + ", ".join(f"{k}={v:.3g}" for k, v in shown.items()))
+    if len(report.signals) > len(shown):
+        lines.append(f"  ({len(report.signals) - len(shown)} more signals in the report: heuristics and corpus counts)")
     lines.append(f"  topic segments: {len(report.segments)}")
     if report.corpus:
         lines.append("  corpus: " + ", ".join(f"{k}={v}" for k, v in report.corpus.items()))
