@@ -7,6 +7,9 @@ Every measurement runs in a fresh subprocess so its peak memory (``ru_maxrss``) 
                of the chunk's distinct units is timed: the same batches as the pipeline);
 * ``pipeline`` the whole ``coherence score`` path: read the JSONL, prepare, embed, finish, corpus
                index, write the shards and assemble the output (``run_local``);
+* ``host``     everything but the model (read, prepare, finish, corpus index, JSON), vectors untimed;
+* ``interleaved`` torch and onnx encoding of the same chunks, alternating chunk by chunk, so both
+               see the same load on a shared machine (speedup and cosine agreement);
 * ``forward``  the transformer's forward pass alone on pre-tokenised length-sorted batches (the
                hardware limit; on a GPU with CUDA synchronisation), units and batches as ``encode``.
 
@@ -86,6 +89,10 @@ def measure(args) -> dict:
             )
             seconds = time.perf_counter() - t0
         return {"seconds": seconds, "articles": summary.records, "units": embedder.encoded_texts}
+    if args.measure == "host":
+        return _measure_host(scorer, args)
+    if args.measure == "interleaved":
+        return _measure_interleaved(scorer, args)
     # encode / forward: the units of each chunk, exactly as the pipeline embeds them
     articles = read_articles(args.corpus)
     seconds, n_articles, n_units, n_all_units = 0.0, 0, 0, 0
@@ -104,6 +111,73 @@ def measure(args) -> dict:
     if args.measure == "forward":
         seconds = _time_forward(embedder, forward_batches)
     return {"seconds": seconds, "articles": n_articles, "units": n_units, "units_before_dedupe": n_all_units}
+
+
+def _measure_host(scorer, args) -> dict:
+    """Everything but the model: read, prepare, finish, corpus index (vectors computed untimed)."""
+    from coherence.detectors.corpus import CorpusIndex
+    from coherence.io import read_articles
+    from coherence.scorer import _add_to_corpus
+
+    index = CorpusIndex(threshold=scorer.corpus_threshold)
+    seconds, n_articles, n_units = 0.0, 0, 0
+    articles = read_articles(args.corpus)
+    while True:
+        t0 = time.perf_counter()
+        chunk = list(itertools.islice(articles, args.chunk_size))
+        prepared = scorer._prepare_chunk(chunk)
+        seconds += time.perf_counter() - t0
+        if not chunk:
+            break
+        analyses = [p for p in prepared if hasattr(p, "texts_to_embed")]
+        texts = [t for a in analyses for t in a.texts_to_embed()]
+        vectors = scorer.embedder.embed(texts)  # untimed
+        n_articles, n_units = n_articles + len(chunk), n_units + len(set(texts))
+        t0 = time.perf_counter()
+        offset = 0
+        for a in analyses:
+            k = len(a.texts_to_embed())
+            a.attach_vectors(vectors[offset : offset + k])
+            offset += k
+        for p in prepared:
+            report = p if not hasattr(p, "texts_to_embed") else scorer._finish_safely(p)
+            if report.error is None and report.analysis is not None:
+                _add_to_corpus(index, report)
+            json.dumps(report.to_dict())
+        seconds += time.perf_counter() - t0
+    return {"seconds": seconds, "articles": n_articles, "units": n_units}
+
+
+def _measure_interleaved(scorer, args) -> dict:
+    """torch and onnx encoding of the same chunks, alternating, so both see the same machine load."""
+    from coherence.embedding import Embedder
+    from coherence.io import read_articles
+
+    backends = {b: Embedder(backend=b, batch_size=args.batch_size).load() for b in ("torch", "onnx")}
+    seconds = {"torch": 0.0, "onnx": 0.0}
+    n_articles, n_units, cosines = 0, 0, []
+    articles = read_articles(args.corpus)
+    turn = 0
+    while chunk := list(itertools.islice(articles, args.chunk_size)):
+        prepared = scorer._prepare_chunk(chunk)
+        unique = list(dict.fromkeys(t for p in prepared if hasattr(p, "texts_to_embed") for t in p.texts_to_embed()))
+        vectors = {}
+        for name in ("torch", "onnx") if turn % 2 == 0 else ("onnx", "torch"):
+            t0 = time.perf_counter()
+            vectors[name] = backends[name].encode(unique)
+            seconds[name] += time.perf_counter() - t0
+        cosines.extend((vectors["torch"] * vectors["onnx"]).sum(axis=1).tolist())
+        n_articles, n_units, turn = n_articles + len(chunk), n_units + len(unique), turn + 1
+    return {
+        "seconds": seconds["torch"] + seconds["onnx"],
+        "seconds_torch": seconds["torch"],
+        "seconds_onnx": seconds["onnx"],
+        "speedup": seconds["torch"] / seconds["onnx"],
+        "mean_cosine": sum(cosines) / len(cosines),
+        "min_cosine": min(cosines),
+        "articles": n_articles,
+        "units": n_units,
+    }
 
 
 def _tokenised_batches(embedder, texts):
@@ -203,6 +277,17 @@ def main() -> None:
                         f"  {r['units'] / r['seconds']:8.1f} units/s  peak {r['peak_rss_mb']:7.1f} MB",
                         flush=True,
                     )
+                if "interleaved" in row:
+                    r = row["interleaved"]
+                    print(
+                        f"n={n:>6} interleaved encode: torch {r['seconds_torch']:.1f} s,"
+                        f" onnx {r['seconds_onnx']:.1f} s, onnx speedup {r['speedup']:.2f}x,"
+                        f" cosine mean {r['mean_cosine']:.4f} min {r['min_cosine']:.4f}",
+                        flush=True,
+                    )
+                if "host" in row and "encode" in row:
+                    share = row["host"]["seconds"] / (row["host"]["seconds"] + row["encode"]["seconds"])
+                    print(f"n={n:>6} {backend:5} host work share of a serial run: {share:.3f}", flush=True)
                 if "encode" in row and "pipeline" in row:
                     row["ratio"] = row["encode"]["seconds"] / row["pipeline"]["seconds"]
                     print(f"n={n:>6} {backend:5} pipeline / encode-only throughput: {row['ratio']:.3f}", flush=True)

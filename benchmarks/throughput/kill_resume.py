@@ -32,7 +32,13 @@ def cli(*args: str) -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     code = "from coherence.cli import main; main()"
     return subprocess.Popen([sys.executable, "-c", code, "score", *args, "--no-progress"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_default_sigint)  # fmt: skip
+
+
+def _default_sigint() -> None:
+    """Children of a background job start with SIGINT ignored; give them Ctrl-C back."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def shards(parts: Path) -> int:
@@ -89,6 +95,11 @@ def main() -> None:
             lost = n_records - len(set(ids))
             duplicated = len(ids) - len(set(ids))
             identical = out.read_bytes() == reference.read_bytes()
+            if not identical:
+                expected = reference.read_text(encoding="utf-8").splitlines()
+                first = next(i for i, (x, y) in enumerate(zip(lines, expected, strict=False)) if x != y)
+                print(f"  first difference at record {first}:\n  got      {lines[first][:600]}\n"
+                      f"  expected {expected[first][:600]}")  # fmt: skip
             ok = lost == 0 and duplicated == 0 and identical
             failures += not ok
             what = " ".join(log) or "none (finished first)"
