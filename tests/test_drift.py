@@ -42,6 +42,14 @@ def test_optimal_segments_finds_the_block_starts():
     assert optimal_segments(vectors, penalty=0.5) == [0, 6, 10]
 
 
+def test_optimal_segments_only_starts_where_allowed():
+    rng = np.random.default_rng(8)
+    vectors = _topic_vectors(rng, [0] * 6 + [1] * 4)
+    allowed = np.zeros(10, dtype=bool)
+    allowed[[0, 4, 7]] = True  # e.g. paragraph starts; the true change at 6 is not allowed
+    assert optimal_segments(vectors, penalty=0.5, allowed=allowed) in ([0, 7], [0, 4, 7])
+
+
 def test_optimal_segments_with_a_huge_penalty_gives_one_segment():
     rng = np.random.default_rng(1)
     vectors = _topic_vectors(rng, [0] * 5 + [1] * 5)

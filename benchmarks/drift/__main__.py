@@ -160,12 +160,15 @@ def run_fnc(data: Path, scorer: Scorer) -> tuple[str, dict]:
         labels.append(related)
         for name, value in detector.headline_similarities(hvec[headline], a.drift).items():
             sims.setdefault(name, []).append(value)
-    aucs = {name: float(roc_auc_score(labels, values)) for name, values in sims.items()}
+    missing = {name: int(np.isnan(values).sum()) for name, values in sims.items()}
+    # A body with no content unit of that kind has no similarity: scored -1 (unrelated).
+    aucs = {name: float(roc_auc_score(labels, np.nan_to_num(values, nan=-1.0))) for name, values in sims.items()}
     table = _table(
         ["headline_similarity variant", "ROC-AUC related vs unrelated"],
         [[("**" + n + "** (used)") if n == detector.headline_method else n, v] for n, v in aucs.items()],
     )
-    return f"Pairs: {len(labels)} ({sum(labels)} related).\n\n" + table, aucs
+    note = ", ".join(f"{n}: {k}" for n, k in missing.items() if k) or "none"
+    return f"Pairs: {len(labels)} ({sum(labels)} related). Pairs without a value (scored -1): {note}.\n\n" + table, aucs
 
 
 def run_bbc_headlines(docs, analyses, scorer: Scorer, seed: int = 13) -> tuple[str, dict]:
@@ -271,12 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     body = f"Command: `{command}`\n\n" + "\n\n".join(sections)
     print(body)
     if str(args.write) != "-":
-        _write(args.write, args.split, body)
+        _write(args.write, "-".join([args.split, *args.tasks]), body)
     return 0
 
 
-def _write(page: Path, split: str, body: str) -> None:
-    start, end = START.replace("results", f"results-{split}"), END.replace("results", f"results-{split}")
+def _write(page: Path, key: str, body: str) -> None:
+    """Replace (or append) the block of this split and task list, leaving the rest of the page."""
+    start, end = START.replace("results", f"results-{key}"), END.replace("results", f"results-{key}")
     block = f"{start}\n{body}\n{end}"
     text = page.read_text(encoding="utf-8") if page.exists() else f"# Topic drift benchmarks\n\n{block}\n"
     if start in text and end in text:

@@ -121,10 +121,11 @@ def robust_z(values: np.ndarray) -> np.ndarray:
     return (values - median) / max(mad, 0.05)
 
 
-def optimal_segments(vectors: np.ndarray, penalty: float) -> list[int]:
+def optimal_segments(vectors: np.ndarray, penalty: float, allowed: np.ndarray | None = None) -> list[int]:
     """Start indices of the segmentation maximising sum ||sum x||^2 / len - penalty * segments.
 
-    Exact dynamic programming, O(n^2) over 2-D prefix sums of the Gram matrix.
+    Exact dynamic programming, O(n^2) over 2-D prefix sums of the Gram matrix. ``allowed`` (a
+    boolean mask over the units) restricts where a segment may start; unit 0 always may.
     """
     n = len(vectors)
     if n <= 1:
@@ -135,10 +136,13 @@ def optimal_segments(vectors: np.ndarray, penalty: float) -> list[int]:
     best = np.full(n + 1, -np.inf)
     best[0] = 0.0
     back = np.zeros(n + 1, dtype=int)
+    blocked = np.zeros(n, dtype=bool) if allowed is None else ~np.asarray(allowed, dtype=bool)
+    blocked[0] = False
     for end in range(1, n + 1):
         starts = np.arange(end)
         within = prefix[end, end] - prefix[starts, end] - prefix[end, starts] + prefix[starts, starts]
         totals = best[:end] + within / (end - starts) - penalty
+        totals[blocked[:end]] = -np.inf
         back[end] = int(np.argmax(totals))
         best[end] = totals[back[end]]
     cuts, end = [], n
@@ -210,12 +214,16 @@ class DriftDetector:
         self.local_window = local_window
 
     # -- segmentation ---------------------------------------------------------------------------
-    def segment(self, vectors: np.ndarray) -> list[int]:
-        """Start indices of the topic segments of consecutive unit vectors (the first is 0)."""
+    def segment(self, vectors: np.ndarray, allowed: np.ndarray | None = None) -> list[int]:
+        """Start indices of the topic segments of consecutive unit vectors (the first is 0).
+
+        ``allowed`` optionally marks the units where a segment may start (paragraph starts, when
+        the vectors are sentences).
+        """
         n = len(vectors)
         if n < 3:
             return [0] if n else []
-        return optimal_segments(vectors, self.segment_penalty * np.log(n))
+        return optimal_segments(vectors, self.segment_penalty * np.log(n), allowed)
 
     # -- off-topic units ------------------------------------------------------------------------
     def detect(
@@ -242,7 +250,13 @@ class DriftDetector:
         par_head = paragraph_vectors @ headline_vector if headline_vector is not None else None
         sent_head = sentence_vectors @ headline_vector if headline_vector is not None else None
 
-        if n_par >= 3:
+        if n_par >= 3 and n_sent:
+            # Sentence vectors (the penalty is calibrated on sentences), cut only at paragraph starts.
+            first = np.r_[True, owner[1:] != owner[:-1]]
+            starts, unit = sorted({int(owner[i]) for i in self.segment(sentence_vectors, first)}), "paragraph"
+            if starts[0] != 0:
+                starts = [0, *starts[1:]]
+        elif n_par >= 3:
             starts, unit = self.segment(paragraph_vectors), "paragraph"
         else:
             starts, unit = self.segment(sentence_vectors), "sentence"
