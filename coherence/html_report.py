@@ -27,7 +27,11 @@ KIND_STYLE = {
     "offtopic": ("#fbd5d5", "off-topic"),
     "artifact": ("#d8cbef", "scraping artifact"),
     "duplicate_headline": ("#fde3b3", "repeated headline"),
-    "duplicate_text": ("#fde3b3", "repeated text"),
+    "duplicate_text": ("#f9c99a", "repeated text"),
+    "duplicate_article": ("#f9c99a", "duplicate of another article"),
+    "shared_headline": ("#d9ecf7", "headline shared with other articles"),
+    "non_text": ("#e0e0e0", "not article text"),
+    "non_english": ("#e0e0e0", "not English"),
 }
 _OTHER_STYLE = ("#d9ecf7", None)
 # where spans overlap, the first kind in this order colours the text
@@ -250,6 +254,12 @@ def duplicate_clusters(records: Sequence[dict[str, Any]], titles: Mapping[str, s
     )
 
 
+def badness(record: Mapping[str, Any]) -> tuple[float, float]:
+    """Sort key, worst first: quality, then the summed contributions (many of the worst round to 0)."""
+    quality = record.get("quality")
+    return (1.0 if quality is None else quality, sum((record.get("contributions") or {}).values()))
+
+
 def corpus_report(
     reports: Iterable[Report | Mapping[str, Any]],
     articles: Mapping[str, Any] | None = None,
@@ -310,7 +320,7 @@ def corpus_report(
     ]
     if ok:
         parts.append(figure_png(signal_distributions(ok, signals=signals or DEFAULT_SIGNALS, max_groups=8)))
-    ranked = sorted(ok, key=lambda r: r.get("quality") if r.get("quality") is not None else 1.0)[:worst]
+    ranked = sorted(ok, key=badness)[:worst]
     parts.append(f"<h2>The {len(ranked)} lowest-quality articles</h2>")
     if ranked and not articles:
         parts.append('<p class="muted">Article text not given (<code>--input</code>): flags are listed by offset.</p>')

@@ -77,7 +77,8 @@ class Results(list):
     def worst(self, n: int = 10) -> Results:
         """The ``n`` lowest-quality scored articles, worst first."""
         scored = [r for r in self if r.quality is not None]
-        return Results(sorted(scored, key=lambda r: r.quality)[:n], threshold=self.threshold)
+        worst = sorted(scored, key=lambda r: (r.quality, sum(r.contributions.values())))[:n]
+        return Results(worst, threshold=self.threshold)
 
     def split(self, rule: FilterRule) -> tuple[Results, Results]:
         """(kept, rejected) under ``rule``; the reasons are in :meth:`FilterRule.reasons`."""
