@@ -32,7 +32,7 @@ import numpy as np
 from coherence.embedding import _prefetch, load_sentence_transformer, resolve_model_path
 
 MIN_AGREEMENT = 0.99
-BUILD_FORMAT = 1
+BUILD_FORMAT = 2
 
 # Sentences the built model must agree on with torch: news-like, short to long, with numbers,
 # names, quotes, boilerplate and non-English words (written for this check).
@@ -224,7 +224,7 @@ def build(model: str, model_path: Path, target: Path) -> None:
     try:
         st = load_sentence_transformer(model, device="cpu").float().eval()
         layout = _model_layout(model_path)
-        transformer = st[0].auto_model.eval()
+        transformer = _eager_transformer(model_path, st)
         tokenizer = st.tokenizer
         sample = tokenizer(["a short one", "a slightly longer sentence to export"], padding=True)
         input_names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in sample]
@@ -250,15 +250,17 @@ def build(model: str, model_path: Path, target: Path) -> None:
                 opset_version=17,
                 dynamo=False,
             )
+            source, fused = _fuse(fp32, transformer.config, work)
             quantize_dynamic(
-                str(fp32),
+                str(source),
                 str(work / "model.int8.onnx"),
                 weight_type=QuantType.QInt8,
                 per_channel=True,
-                nodes_to_exclude=_outer_layer_matmuls(fp32),
-                extra_options={"MatMulConstBOnly": True},
+                nodes_to_exclude=[] if fused else _outer_layer_matmuls(fp32),
+                extra_options={"MatMulConstBOnly": True, "DefaultTensorType": 1},  # 1: FLOAT
             )
-        fp32.unlink()
+        for leftover in work.glob("model.fp32*.onnx"):
+            leftover.unlink()
         if (model_path / "tokenizer.json").is_file():
             shutil.copy(model_path / "tokenizer.json", work / "tokenizer.json")
         else:
@@ -270,7 +272,8 @@ def build(model: str, model_path: Path, target: Path) -> None:
             "layout": layout,
             "dimension": dimension,
             "pad_id": int(tokenizer.pad_token_id or 0),
-            "quantization": "dynamic int8, per-channel weights (onnxruntime quantize_dynamic)",
+            "quantization": "dynamic int8, per-channel weights (onnxruntime quantize_dynamic)"
+            + (", fused attention" if fused else ", outer layers fp32"),
         }
         (work / "build.json").write_text(json.dumps({**info, "agreement": 0.0}), encoding="utf-8")
         reference = st.encode(CHECK_SENTENCES, normalize_embeddings=True, convert_to_numpy=True)
@@ -291,6 +294,40 @@ def build(model: str, model_path: Path, target: Path) -> None:
     finally:
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _eager_transformer(model_path: Path, st):
+    """The transformer with plain (eager) attention, whose ONNX graph ONNX Runtime can fuse."""
+    from transformers import AutoModel
+
+    try:
+        return AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
+    except Exception:  # noqa: BLE001 - a layout AutoModel cannot load: export the module as it is
+        return st[0].auto_model.eval()
+
+
+def _fuse(fp32: Path, config, work: Path) -> tuple[Path, bool]:
+    """ONNX Runtime's BERT fusions (attention, embedding, layer norm, GELU); (model, fused?).
+
+    Fused attention quantises to QAttention: about 1.6x the speed of torch on a 2-core CPU,
+    against about 0.8x for the unfused int8 graph.
+    """
+    try:
+        from onnxruntime.transformers import optimizer
+
+        optimized = optimizer.optimize_model(
+            str(fp32),
+            model_type="bert",
+            num_heads=int(config.num_attention_heads),
+            hidden_size=int(config.hidden_size),
+        )
+        if optimized.get_fused_operator_statistics().get("Attention", 0) == 0:
+            return fp32, False
+        target = work / "model.fp32.fused.onnx"
+        optimized.save_model_to_file(str(target))
+        return target, True
+    except Exception:  # noqa: BLE001 - not a BERT-like graph: quantise it unfused
+        return fp32, False
 
 
 def _outer_layer_matmuls(path: Path) -> list[str]:
