@@ -48,7 +48,7 @@ SIGNAL_LABELS = {
     "duplicate_text_fraction": "share of text repeating earlier text",
     "duplicate_headline": "times the headline is repeated in the body",
     "min_topic_similarity": "lowest paragraph similarity to the rest",
-    "mean_neighbour_similarity": "mean similarity of neighbouring paragraphs",
+    "mean_neighbour_similarity": "mean similarity across paragraph breaks",
     "content_words": "words of content",
     "quality": "quality",
 }

@@ -14,6 +14,7 @@ from coherence.cleaning import clean
 from coherence.detectors import ArtifactDetector, DriftDetector, HeadlineDetector, RepeatDetector
 from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.corpus import CorpusIndex
+from coherence.detectors.drift import boundary_cohesion
 from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.language import LanguageDetector
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
@@ -164,9 +165,7 @@ class Scorer:
         warning = f"duplicate id {item.id!r} (occurrence {count}); reported as {new_id!r}"
         if isinstance(item, RecordError):
             return RecordError(new_id, f"{item.message}; {warning}", item.source)
-        return Article(
-            new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning}
-        )
+        return Article(new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning})
 
     def _score_chunk(self, chunk: list[Article | RecordError]) -> list[Report]:
         return self._embed_and_finish(self._prepare_chunk(chunk))
@@ -300,7 +299,6 @@ class Scorer:
         headline_similarity = float("nan")
         if analysis.headline_vector is not None and drift.topic is not None:
             headline_similarity = self.drift_detector.headline_similarity(analysis.headline_vector, drift)
-        neighbour = drift.paragraph_neighbour_similarity
         return {
             "headline_similarity": headline_similarity,
             "offtopic_fraction": covered("offtopic") / content,
@@ -314,7 +312,7 @@ class Scorer:
             "min_topic_similarity": float(drift.paragraph_topic_similarity.min())
             if len(units.paragraphs)
             else float("nan"),
-            "mean_neighbour_similarity": float(neighbour.mean()) if len(neighbour) else float("nan"),
+            "mean_neighbour_similarity": boundary_cohesion(analysis.sentence_vectors, units.sentence_paragraph),
             "artifact_lines": float(len([f for f in flags if f.kind == "artifact"])),
             "offtopic_units": float(len([f for f in flags if f.kind == "offtopic"])),
             "ends_mid_sentence": _ends_mid_sentence(units.paragraph_texts),

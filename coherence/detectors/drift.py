@@ -112,6 +112,25 @@ def drop_and_level(values: np.ndarray, reference: np.ndarray | None = None) -> n
     return median_of_others(values, reference) - 2.0 * values
 
 
+def boundary_cohesion(sentence_vectors: np.ndarray, sentence_paragraph: list[int], window: int = 3) -> float:
+    """Mean cosine between the ``window`` sentences before and after each paragraph break.
+
+    Comparing blocks of sentences rather than whole paragraphs makes the value independent of
+    layout: an article set one sentence per line scores like the same article in paragraphs.
+    NaN when the text has no paragraph break.
+    """
+    owner = np.asarray(sentence_paragraph)
+    breaks = np.flatnonzero(owner[1:] != owner[:-1]) + 1
+    sims = [
+        float(
+            _normalize(sentence_vectors[max(0, b - window) : b].sum(0))
+            @ _normalize(sentence_vectors[b : b + window].sum(0))
+        )
+        for b in breaks
+    ]
+    return float(np.mean(sims)) if sims else float("nan")
+
+
 def robust_z(values: np.ndarray) -> np.ndarray:
     """(x - median) / (1.4826 * MAD), with a floor on the spread."""
     if len(values) == 0:
