@@ -66,7 +66,9 @@ def _scorer(args):
     from coherence.embedding import Embedder
 
     embedder = Embedder(backend=args.backend, device=args.device, batch_size=args.batch_size).load()
-    return Scorer(embedder=embedder, chunk_size=args.chunk_size, max_chars=args.max_chars)
+    return Scorer(
+        embedder=embedder, chunk_size=args.chunk_size, max_chars=args.max_chars, prefetch=args.measure != "serial"
+    )
 
 
 def measure(args) -> dict:
@@ -75,7 +77,7 @@ def measure(args) -> dict:
 
     scorer = _scorer(args)
     embedder = scorer.embedder
-    if args.measure == "pipeline":
+    if args.measure in ("pipeline", "serial"):
         from coherence.engine.local import run_local
 
         with tempfile.TemporaryDirectory() as tmp:
@@ -225,7 +227,7 @@ def child_main(argv) -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv)  # measure "serial": the pipeline without the prefetch thread
     result = measure(args)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
     print("RESULT " + json.dumps(result), flush=True)
