@@ -4,9 +4,10 @@ Each trial starts ``coherence score CORPUS -o OUT.jsonl --shard-size 2``, waits 
 number of shards is on disk, interrupts it with a random signal (SIGKILL, SIGINT or SIGTERM),
 sometimes interrupts the resumed run again, then runs ``--resume`` until it finishes, and
 compares the output with an uninterrupted run: every input record exactly once, in order, and
-byte-identical records. The corpus is the fixture articles repeated with distinct ids; an
-embedding cache (``--cache-dir``) keeps each trial short, which does not touch the engine's
-sharding and resume logic.
+byte-identical records. The runs use a frozen copy of the package (so edits made to the working
+tree meanwhile cannot change the results between runs). The corpus is the fixture articles
+repeated with distinct ids; an embedding cache (``--cache-dir``) keeps each trial short, which
+does not touch the engine's sharding and resume logic.
 
     python benchmarks/throughput/kill_resume.py --trials 10
 """
@@ -17,6 +18,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -28,10 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "articles.jsonl"
 
 
+SNAPSHOT: Path | None = None  # a frozen copy of the package, so edits made meanwhile change nothing
+
+
 def cli(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", "PYTHONPATH": str(SNAPSHOT)}
     code = "from coherence.cli import main; main()"
-    return subprocess.Popen([sys.executable, "-c", code, "score", *args, "--no-progress"], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, "-c", code, "score", *args, "--no-progress"], cwd=SNAPSHOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             preexec_fn=_default_sigint)  # fmt: skip
 
@@ -55,8 +60,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     rng = random.Random(args.seed)
+    global SNAPSHOT
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        SNAPSHOT = tmp / "snapshot"
+        shutil.copytree(ROOT / "coherence", SNAPSHOT / "coherence", ignore=shutil.ignore_patterns("__pycache__"))
         records = [json.loads(x) for x in FIXTURES.read_text(encoding="utf-8").splitlines() if x.strip()]
         corpus = tmp / "corpus.jsonl"
         with open(corpus, "w", encoding="utf-8") as out:
