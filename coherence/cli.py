@@ -7,62 +7,11 @@ from pathlib import Path
 
 import click
 
-from coherence.embedding import DEFAULT_MODEL, Embedder
+from coherence import cli_views
+from coherence.cli_options import _fields, _open_input, field_options, model_options
+from coherence.embedding import Embedder
 from coherence.engine.command import engine_options, run_score
-from coherence.io import FieldNames, InputError, open_writer, read_articles, read_records
-
-
-def _fields(text_field: str, title_field: str, id_field: str) -> FieldNames:
-    return FieldNames(text=text_field, title=title_field, id=id_field)
-
-
-def field_options(func):
-    func = click.option(
-        "--id-field", default="id", show_default=True, help="Input field holding the record id."
-    )(func)
-    func = click.option(
-        "--title-field", default="title", show_default=True, help="Input field holding the headline."
-    )(func)
-    func = click.option(
-        "--text-field", default="text", show_default=True, help="Input field holding the article text."
-    )(func)
-    return func
-
-
-def model_options(func):
-    func = click.option("--batch-size", default=64, show_default=True, help="Texts per forward pass.")(func)
-    func = click.option("--device", default=None, help="cpu, cuda, ... (default: CUDA when available).")(func)
-    func = click.option(
-        "--model",
-        default=DEFAULT_MODEL,
-        show_default=True,
-        help="Sentence-transformers model name or local path (never downloaded).",
-    )(func)
-    return func
-
-
-def _progress(iterable, enabled: bool, desc: str):
-    if not enabled:
-        return iterable
-    from tqdm import tqdm
-
-    return tqdm(iterable, desc=desc, unit=" articles", file=sys.stderr, dynamic_ncols=True)
-
-
-def _open_input(path: str, fields: FieldNames):
-    try:
-        stream = read_articles(path, fields)
-        first = next(stream, None)
-    except (InputError, OSError) as exc:
-        raise click.UsageError(str(exc)) from exc
-    if first is None:
-        return iter(())
-
-    def chained():
-        yield first
-        yield from stream
-
-    return chained()
+from coherence.io import FieldNames, open_writer, read_records
 
 
 @click.group()
@@ -82,9 +31,7 @@ def main() -> None:
 @click.option("--threshold", default=0.5, show_default=True, help="keep = quality >= threshold.")
 @field_options
 @model_options
-@click.option(
-    "--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal)."
-)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
 @click.option("--clean-text", is_flag=True, help="Add clean_text (artifacts and repeated headlines removed).")
 @click.option(
     "--boilerplate", is_flag=True, help="First pass over INPUT: flag lines recurring across a source's articles."
@@ -172,9 +119,7 @@ def score(
     "--clean-text", is_flag=True, help="Add clean_text (artifacts and repeated headlines removed) to kept records."
 )
 @click.option("--kept", "kept_path", required=True, help="Where to write kept records.")
-@click.option(
-    "--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons."
-)
+@click.option("--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons.")
 @click.option(
     "--scores",
     "scores_path",
@@ -215,10 +160,7 @@ def filter(
         from coherence.scorer import Scorer
 
         articles = list(articles)
-        reports = (
-            r.to_dict()
-            for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles)
-        )
+        reports = (r.to_dict() for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
     rule = FilterRule(min_quality=min_quality, reject_if=conditions, reject_kinds=tuple(reject_kinds))
     kept = open_writer(kept_path)
     rejected = open_writer(rejected_path) if rejected_path else None
@@ -330,10 +272,8 @@ def duplicates(input_path, output, threshold, text_field, title_field, id_field)
         writer.close()
 
 
-from coherence.cli_views import plot, report  # noqa: E402 - they build on the helpers above
-
-main.add_command(plot)
-main.add_command(report)
+main.add_command(cli_views.plot)
+main.add_command(cli_views.report)
 
 if __name__ == "__main__":
     main()

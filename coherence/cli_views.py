@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from coherence.cli import _fields, _open_input, field_options, model_options
+from coherence.cli_options import _fields, _open_input, field_options, model_options
 from coherence.io import read_records
 
 

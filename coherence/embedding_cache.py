@@ -38,16 +38,11 @@ class EmbeddingCache:
         for i in range(0, len(items), 500):
             chunk = items[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for key, blob in self._db.execute(
-                f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk
-            ):
+            for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", chunk):
                 found[keys[key]] = np.frombuffer(blob, dtype=np.float32)
         return found
 
     def put_many(self, texts: Sequence[str], vectors: np.ndarray) -> None:
-        rows = [
-            (self.key(t), np.asarray(v, dtype=np.float32).tobytes())
-            for t, v in zip(texts, vectors, strict=True)
-        ]
+        rows = [(self.key(t), np.asarray(v, dtype=np.float32).tobytes()) for t, v in zip(texts, vectors, strict=True)]
         self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
         self._db.commit()

@@ -147,7 +147,7 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
         return None if gap is None else f"a later sentence fits the headline better than the first one (by {gap:.2f})"
     if name == "low_cohesion":
         sim = _signal(report, "mean_neighbour_similarity")
-        return None if sim is None else f"text on either side of paragraph breaks is loosely related (mean similarity {sim:.2f})"
+        return None if sim is None else f"text across paragraph breaks is loosely related (mean similarity {sim:.2f})"
     if name == "extra_segments":
         return f"the text splits into {int(_signal(report, 'segments') or 1)} topic segments"
     if name == "ends_mid_sentence":

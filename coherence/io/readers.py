@@ -117,14 +117,10 @@ def _read_parquet(path: str, fields: FieldNames) -> Iterator[Article | RecordErr
 def _read_txt_dir(path: str, fields: FieldNames) -> Iterator[Article | RecordError]:
     root = Path(path)
     for file in sorted(root.rglob("*.txt")):
-        yield from _read_txt_file(
-            str(file), fields, record_id=file.relative_to(root).with_suffix("").as_posix()
-        )
+        yield from _read_txt_file(str(file), fields, record_id=file.relative_to(root).with_suffix("").as_posix())
 
 
-def _read_txt_file(
-    path: str, fields: FieldNames, record_id: str | None = None
-) -> Iterator[Article | RecordError]:
+def _read_txt_file(path: str, fields: FieldNames, record_id: str | None = None) -> Iterator[Article | RecordError]:
     file = Path(path)
     record_id = record_id or file.stem
     try:

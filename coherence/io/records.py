@@ -46,9 +46,7 @@ def to_article(record: Any, fallback_id: str, fields: FieldNames = DEFAULT_FIELD
     if isinstance(record, str):
         record = {fields.text: record}
     if not isinstance(record, dict):
-        return RecordError(
-            fallback_id, f"record {fallback_id}: expected an object, got {type(record).__name__}"
-        )
+        return RecordError(fallback_id, f"record {fallback_id}: expected an object, got {type(record).__name__}")
     raw_id = record.get(fields.id)
     record_id = fallback_id if _is_missing(raw_id) or str(raw_id).strip() == "" else str(raw_id)
     source = _optional_str(record.get(fields.source))
@@ -69,8 +67,6 @@ def to_article(record: Any, fallback_id: str, fields: FieldNames = DEFAULT_FIELD
     title = record.get(fields.title)
     title = title if isinstance(title, str) else _optional_str(title)
     meta = {
-        k: v
-        for k, v in record.items()
-        if k not in {fields.text, fields.title, fields.id, fields.url, fields.source}
+        k: v for k, v in record.items() if k not in {fields.text, fields.title, fields.id, fields.url, fields.source}
     }
     return Article(record_id, text, title, _optional_str(record.get(fields.url)), source, meta)

@@ -53,9 +53,7 @@ class ParquetWriter:
         row["id"] = str(row["id"])
         row["quality"] = None if row["quality"] is None else float(row["quality"])
         row["keep"] = bool(row["keep"])
-        row["data"] = json.dumps(
-            {k: v for k, v in record.items() if k not in _SCALAR_COLUMNS}, ensure_ascii=False
-        )
+        row["data"] = json.dumps({k: v for k, v in record.items() if k not in _SCALAR_COLUMNS}, ensure_ascii=False)
         self._rows.append(row)
         if len(self._rows) >= self.batch_size:
             self._flush()

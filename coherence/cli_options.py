@@ -1,0 +1,61 @@
+"""Options and input handling shared by the ``coherence`` commands."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from coherence.embedding import DEFAULT_MODEL
+from coherence.io import FieldNames, InputError, read_articles
+
+
+def _fields(text_field: str, title_field: str, id_field: str) -> FieldNames:
+    return FieldNames(text=text_field, title=title_field, id=id_field)
+
+
+def field_options(func):
+    func = click.option("--id-field", default="id", show_default=True, help="Input field holding the record id.")(func)
+    func = click.option("--title-field", default="title", show_default=True, help="Input field holding the headline.")(
+        func
+    )
+    func = click.option(
+        "--text-field", default="text", show_default=True, help="Input field holding the article text."
+    )(func)
+    return func
+
+
+def model_options(func):
+    func = click.option("--batch-size", default=64, show_default=True, help="Texts per forward pass.")(func)
+    func = click.option("--device", default=None, help="cpu, cuda, ... (default: CUDA when available).")(func)
+    func = click.option(
+        "--model",
+        default=DEFAULT_MODEL,
+        show_default=True,
+        help="Sentence-transformers model name or local path (never downloaded).",
+    )(func)
+    return func
+
+
+def _progress(iterable, enabled: bool, desc: str):
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, unit=" articles", file=sys.stderr, dynamic_ncols=True)
+
+
+def _open_input(path: str, fields: FieldNames):
+    try:
+        stream = read_articles(path, fields)
+        first = next(stream, None)
+    except (InputError, OSError) as exc:
+        raise click.UsageError(str(exc)) from exc
+    if first is None:
+        return iter(())
+
+    def chained():
+        yield first
+        yield from stream
+
+    return chained()
