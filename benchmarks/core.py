@@ -45,6 +45,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         fixtures = ROOT / "fixtures" / "articles.jsonl"
@@ -64,6 +65,7 @@ def main() -> None:
             assert out_records == n, (out_records, n)
             rows.append((name, n, wall, n / wall, peak))
 
+    load_after = os.getloadavg()
     lines = [
         "| input | articles | wall s | articles/s | peak RSS MiB |",
         "|---|---|---|---|---|",
@@ -78,7 +80,9 @@ def main() -> None:
             f"Command: `python -m benchmarks.core --data ../shared/data --n {args.n} -o {args.output}`\n\n"
             f"Machine: {machine}, CPU only, default torch backend. Wall time includes starting Python, loading "
             "the model, reading, scoring and writing. Peak RSS is the `coherence score` subprocess's maximum "
-            "resident memory (`ru_maxrss`). The machine is shared, so absolute rates are indicative only.\n\n"
+            "resident memory (`ru_maxrss`). The machine is shared, so absolute rates are indicative only: "
+            f"1-minute load average {load_before[0]:.1f} at the start and {load_after[0]:.1f} at the end "
+            "(2 cores). The fixtures row is dominated by start-up (imports and model load).\n\n"
             f"{table}\n"
         )
         Path(args.output).write_text(page, encoding="utf-8")
