@@ -68,9 +68,9 @@ def score_records(records: list[dict], path: Path, reuse: bool) -> list[dict]:
     if reuse and path.exists():
         return [json.loads(line) for line in path.open(encoding="utf-8")]
     from coherence import Scorer
-    from coherence.training.cache import CachedEmbedder
+    from coherence.embedding import Embedder
 
-    scorer = Scorer(embedder=CachedEmbedder(cache_dir=str(EMBEDDINGS)))
+    scorer = Scorer(embedder=Embedder(cache_dir=str(EMBEDDINGS)))
     out, start = [], time.time()
     for i, report in enumerate(scorer.score_many(records), start=1):
         out.append(report.to_dict())

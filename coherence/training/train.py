@@ -39,9 +39,9 @@ def score_signals(
 ) -> list[dict[str, float] | None]:
     """The signals of every record (None for one that could not be scored), from the real Scorer."""
     from coherence import Scorer
-    from coherence.training.cache import CachedEmbedder
+    from coherence.embedding import Embedder
 
-    scorer = Scorer(embedder=CachedEmbedder(cache_dir=cache_dir))
+    scorer = Scorer(embedder=Embedder(cache_dir=cache_dir or None))
     out: list[dict[str, float] | None] = []
     start = time.time()
     for i, report in enumerate(scorer.score_many(records), start=1):
