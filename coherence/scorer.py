@@ -173,6 +173,8 @@ class Scorer:
     def _prepare_safely(self, item: Article) -> Analysis | Report:
         try:
             return self.prepare(item)
+        except ImportError:
+            raise  # a broken installation is not a problem of this record: stop with the real cause
         except Exception as exc:  # noqa: BLE001 - one bad record must not stop the batch
             return Report.failed(item.id, f"record {item.id!r}: analysis failed ({exc!r})", item.source)
 
@@ -233,6 +235,8 @@ class Scorer:
     def _finish_safely(self, analysis: Analysis) -> Report:
         try:
             return self.finish(analysis)
+        except ImportError:
+            raise
         except Exception as exc:  # noqa: BLE001
             a = analysis.article
             return Report.failed(a.id, f"record {a.id!r}: scoring failed ({exc!r})", a.source)
