@@ -196,7 +196,10 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
         lines.append(f"  error: {report.error}")
         return "\n".join(lines)
     verdict = "keep" if report.keep else "reject"
-    lines.append(f"  quality {report.quality:.2f} ({verdict}): estimated probability of no detected defect")
+    if report.quality is None:
+        lines.append(f"  quality not scored ({verdict}): the article is not English prose, see its flags")
+    else:
+        lines.append(f"  quality {report.quality:.2f} ({verdict}): estimated probability of no detected defect")
     if report.headline:
         h = report.headline
         lines.append(f"  headline ({h['field']} {h['start']}-{h['end']}): {h['text']}")

@@ -94,7 +94,9 @@ class FilterRule:
             return [f"error: {report['error']}"]
         out = []
         quality = report.get("quality")
-        if self.min_quality is not None and (quality is None or quality < self.min_quality):
+        if self.min_quality is not None and quality is None:
+            out.append("no quality score (not English prose; see its flags)")
+        elif self.min_quality is not None and quality < self.min_quality:
             out.append(f"quality {_fmt(quality)} < {self.min_quality:g}")
         for condition in self.conditions():
             if condition.holds(report):
@@ -176,9 +178,10 @@ def filter_frame(frame, rule: FilterRule):
 
 def _row_report(row: dict[str, Any]) -> dict[str, Any]:
     report = dict(row)
-    error = report.get("error")
-    if isinstance(error, float) and math.isnan(error):
-        report["error"] = None
+    for key in ("error", "quality"):  # pandas stores a missing value as NaN
+        value = report.get(key)
+        if isinstance(value, float) and math.isnan(value):
+            report[key] = None
     for key in ("signals", "flags"):
         value = report.get(key)
         if not isinstance(value, dict | list):

@@ -57,7 +57,7 @@ class Results(list):
         if frame.empty:
             return frame
         frame["source"] = frame["source"].fillna("(none)")
-        frame["rejected"] = frame["quality"].notna() & ~frame["keep"]
+        frame["rejected"] = frame["error"].isna() & ~frame["keep"]
         columns = {
             "articles": ("id", "count"),
             "errors": ("error", lambda s: int(s.notna().sum())),
@@ -97,9 +97,11 @@ class Results(list):
         from coherence.explain import reasons
 
         scored = [r for r in self if r.quality is not None]
+        errors = sum(1 for r in self if r.error)
+        unscored = f", {len(self) - len(scored) - errors} not English prose" if len(self) - len(scored) > errors else ""
         kept = sum(1 for r in scored if r.quality >= self.threshold)
         head = (
-            f"<p><b>{len(self)} articles</b>: {len(scored)} scored, {len(self) - len(scored)} errors; "
+            f"<p><b>{len(self)} articles</b>: {len(scored)} scored, {errors} errors{unscored}; "
             f"{kept} kept and {len(scored) - kept} rejected at quality ≥ {self.threshold:g}.</p>"
         )
         table = self.by_source().to_html(float_format=lambda v: f"{v:.3f}", border=0) if len(self) else ""

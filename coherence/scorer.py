@@ -21,7 +21,7 @@ from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
 from coherence.report import Report
-from coherence.scoring import QualityModel
+from coherence.scoring import QualityModel, is_scoreable
 from coherence.units import Span, content_units, has_words, split_lines
 
 ArticleLike = Article | RecordError | dict[str, Any] | str
@@ -264,17 +264,22 @@ class Scorer:
             flags.append(Flag("offtopic", span.start, span.end, o.score, o.reason))
         flags.sort(key=lambda f: (f.field != "title", f.start, f.end))
         signals = self._signals(analysis, flags)
-        quality, contributions = self.quality_model.score(signals)
+        warnings = list(analysis.warnings)
+        if is_scoreable(signals):
+            quality, contributions = self.quality_model.score(signals)
+        else:
+            quality, contributions = None, {}
+            warnings.append("quality not scored: the quality model is made for English prose (see the flags)")
         report = Report(
             id=analysis.article.id,
             quality=quality,
-            keep=quality >= self.threshold,
+            keep=quality is not None and quality >= self.threshold,
             signals=signals,
             flags=flags,
             headline=analysis.headline.to_dict() if analysis.headline else None,
             segments=self._segments(analysis),
             contributions=contributions,
-            warnings=analysis.warnings,
+            warnings=warnings,
             source=analysis.article.source,
         )
         if self.include_clean_text:

@@ -136,11 +136,23 @@ def _sigmoid(x: float) -> float:
     return z / (1.0 + z)
 
 
+#: Signals that make a quality score meaningless: the model and the sentence model are made for
+#: English prose, so such articles get ``quality = None`` (and ``keep = False``) instead of a number.
+UNSCORED_SIGNALS = ("non_english", "non_text")
+
+
+def is_scoreable(signals: dict[str, float]) -> bool:
+    """False for an article that is not English or not mostly text (see :data:`UNSCORED_SIGNALS`)."""
+    return not any(_get(signals, name) > 0 for name in UNSCORED_SIGNALS)
+
+
 def rescore(record: dict[str, Any], model: QualityModel, threshold: float = 0.5) -> dict[str, Any]:
     """A scores record with quality, keep and contributions recomputed by ``model`` from its signals."""
     if record.get("error") or not record.get("signals"):
         return record
     signals = {k: (math.nan if v is None else float(v)) for k, v in record["signals"].items()}
+    if not is_scoreable(signals):
+        return {**record, "quality": None, "keep": False, "contributions": {}}
     quality, contributions = model.score(signals)
     return {
         **record,

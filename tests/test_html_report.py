@@ -82,7 +82,8 @@ def test_duplicate_clusters_from_corpus_fields(fixture_reports):
 
 def test_results_render_a_summary_table(fixture_reports):
     html = Results(fixture_reports.values())._repr_html_()
-    assert "11 articles" in html and "Lowest quality" in html and "mostly-links" in html
+    assert "11 articles" in html and "Lowest quality" in html and "seed-like" in html
+    assert "2 not English prose" in html
 
 
 def test_cli_report(tmp_path, fixture_reports, fixture_articles):

@@ -28,8 +28,11 @@ def test_every_report_follows_the_contract(fixture_reports, fixture_articles):
         record = report.to_dict()
         assert set(record) >= CONTRACT_KEYS
         assert set(record["signals"]) >= REQUIRED_SIGNALS
-        assert 0.0 <= record["quality"] <= 1.0
-        assert record["keep"] == (record["quality"] >= 0.5)
+        if record["signals"]["non_english"] or record["signals"]["non_text"]:
+            assert record["quality"] is None and not record["keep"] and not record["contributions"]
+        else:
+            assert 0.0 <= record["quality"] <= 1.0
+            assert record["keep"] == (record["quality"] >= 0.5)
         text = fixture_articles[report.id]["text"]
         for flag in record["flags"]:
             assert set(flag) == {"kind", "field", "start", "end", "score", "reason", "category"}
@@ -133,3 +136,20 @@ def test_score_many_batches_across_articles(scorer, fixture_articles):
     finally:
         scorer.embedder.embed = original
     assert len(calls) == 1 and calls[0] > 100
+
+
+def test_non_english_and_non_text_articles_get_no_quality_score(fixture_reports):
+    """Issue 4: flagged as such instead of getting a misleading score; filters reject them with that reason."""
+    from coherence.explain import explain
+    from coherence.filtering import FilterRule
+    from coherence.scoring import QualityModel, rescore
+
+    for article_id in ("non-english", "mostly-links"):
+        report = fixture_reports[article_id]
+        assert report.quality is None and not report.keep
+        assert any(w.startswith("quality not scored") for w in report.warnings)
+        assert "not scored" in explain(report)
+        assert FilterRule().reasons(report.to_dict()) == ["no quality score (not English prose; see its flags)"]
+        assert rescore(report.to_dict(), QualityModel.load())["quality"] is None
+    english = fixture_reports["clean-economy"].to_dict()
+    assert rescore(english, QualityModel.load())["quality"] == english["quality"]
