@@ -446,10 +446,22 @@ def article_map(reports: Sequence[Any], *, color_by: str = "quality", figsize=(8
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     if color_by == "quality":
+        unscored = np.array([r.quality is None for r in usable])
+        if unscored.any():
+            ax.scatter(
+                points[unscored, 0],
+                points[unscored, 1],
+                s=40,
+                color="#bbbbbb",
+                edgecolors="#333333",
+                linewidths=0.4,
+                label="not scored (not English prose)",
+            )
+            ax.legend(fontsize=8, loc="best")
         shown = ax.scatter(
-            points[:, 0],
-            points[:, 1],
-            c=[r.quality for r in usable],
+            points[~unscored, 0],
+            points[~unscored, 1],
+            c=[r.quality for r in usable if r.quality is not None],
             cmap="RdYlBu",
             vmin=0,
             vmax=1,
@@ -458,7 +470,7 @@ def article_map(reports: Sequence[Any], *, color_by: str = "quality", figsize=(8
             linewidths=0.4,
         )
         fig.colorbar(shown, ax=ax, label="quality")
-        worst = sorted(range(len(usable)), key=lambda i: usable[i].quality)[:5]
+        worst = sorted(np.flatnonzero(~unscored), key=lambda i: usable[i].quality)[:5]
         for i in worst:
             ax.annotate(usable[i].id, points[i], xytext=(5, 3), textcoords="offset points", fontsize=7)
     else:

@@ -72,6 +72,7 @@ def test_corpus_plots_accept_reports_and_dicts(fixture_reports):
     ]
     amap = plots.article_map(reports, color_by="quality")
     assert "articles by main topic" in amap.axes[0].get_title(loc="left")
+    assert "not scored" in amap.axes[0].get_legend().get_texts()[0].get_text()  # the German fixture
 
 
 def test_article_plots_explain_a_report_without_analysis(fixture_reports):
