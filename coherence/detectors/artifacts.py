@@ -21,10 +21,14 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 import ftfy
+import numpy as np
 
+from coherence.detectors.line_features import FURNITURE_WORDS, covers_half, line_features, touches
+from coherence.detectors.line_model import DEFAULT_LINE_MODEL, load_line_model
 from coherence.flags import Flag
 from coherence.units import Span, split_lines
 
@@ -496,6 +500,12 @@ class ArtifactDetector:
     min_headline_run:
         Headline-like lines (capitalised, no final punctuation) ending the text after prose that make a
         list of related stories.
+    line_model:
+        Path of a learned line model (JSON, :mod:`coherence.detectors.line_model`) that flags lines no
+        rule flagged when their probability reaches ``line_threshold``; ``None``: rules only.
+    line_threshold:
+        Probability from which the line model flags a line; ``None``: the threshold stored with the
+        model (chosen by cross-validation on the dev labels).
     """
 
     def __init__(
@@ -507,6 +517,8 @@ class ArtifactDetector:
         bottom_lines: int = 3,
         min_link_run: int = 4,
         min_headline_run: int = 3,
+        line_model: str | None = DEFAULT_LINE_MODEL,
+        line_threshold: float | None = None,
     ) -> None:
         self.min_score = min_score
         self.long_line_chars = long_line_chars
@@ -514,18 +526,51 @@ class ArtifactDetector:
         self.bottom_lines = bottom_lines
         self.min_link_run = min_link_run
         self.min_headline_run = min_headline_run
+        self.line_model = line_model
+        self.line_threshold = line_threshold
 
     def detect(self, text: str) -> list[Flag]:
         """Artifact flags for ``text``, in order of position."""
-        flags: list[Flag] = []
         lines = split_lines(text)
+        flags = self._rule_flags(text, lines)
+        if self.line_model is not None:
+            flags += self._learned_flags(text, lines, flags)
+        return sorted(flags, key=lambda f: (f.start, f.end))
+
+    def line_features(self, text: str) -> tuple[list[Span], list[Flag], np.ndarray]:
+        """The lines of ``text``, the rules' flags and the line model's feature rows (for training)."""
+        lines = split_lines(text)
+        flags = self._rule_flags(text, lines)
+        return lines, flags, _features(text, lines, flags)
+
+    def _rule_flags(self, text: str, lines: list[Span]) -> list[Flag]:
+        flags: list[Flag] = []
         for index, span in enumerate(lines):
             bottom = index >= len(lines) - self.bottom_lines
             flags.extend(self._line_flags(text, span, top=index < self.top_lines, bottom=bottom))
         flags = _with_tweet_bodies(text, lines, flags)
         flags += self._link_lists(text, lines, flags)
         flags += self._trailing_headlines(text, lines, flags)
-        return sorted((f for f in flags if f.score >= self.min_score), key=lambda f: (f.start, f.end))
+        return [f for f in flags if f.score >= self.min_score]
+
+    def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+        """Lines no rule flag touches whose learned probability reaches the threshold."""
+        model = load_line_model(self.line_model)
+        threshold = model.threshold if self.line_threshold is None else self.line_threshold
+        features = _features(text, lines, flags)
+        if not len(features):
+            return []
+        texts = [s.text(text) for s in lines]
+        probs = model.predict_proba(features, texts)
+        out = []
+        for i, span in enumerate(lines):
+            if probs[i] < threshold or touches(flags, span):
+                continue
+            top = ", ".join(f"{name} {value:+.1f}" for name, value in model.top_features(features[i], texts[i]))
+            reason = f"learned line model: p={probs[i]:.2f} (top features: {top})"
+            category = _learned_category(text, lines, i, flags)
+            out.append(Flag("artifact", span.start, span.end, float(probs[i]), reason, category))
+        return out
 
     def _trailing_headlines(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
         """A run of at least ``min_headline_run`` headline-like lines (3-16 words, capitalised, no
@@ -664,6 +709,41 @@ def _with_tweet_bodies(text: str, lines: list[Span], flags: list[Flag]) -> list[
         if is_body and len(before) <= 400:
             out.append(Flag("artifact", before.start, before.end, 0.9, "body of an embedded tweet", "social_embed"))
     return out
+
+
+def rule_cue(line: str) -> str | None:
+    """The category of the first rule whose pattern matches ``line``, whatever its position and length."""
+    return next((rule.category for rule in _RULES if rule.pattern.search(line)), None)
+
+
+def _features(text: str, lines: list[Span], flags: list[Flag]) -> np.ndarray:
+    hits = [not covers_half(flags, s) and rule_cue(s.text(text)) is not None for s in lines]
+    return line_features(text, lines, flags, hits)
+
+
+_LINK = re.compile(r"https?://|www\.", _I)
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _learned_category(text: str, lines: list[Span], index: int, flags: list[Flag]) -> str:
+    """A category for a line only the model flagged: that of a rule whose pattern matches it (blocked
+    by its position or length), else the one its furniture words suggest most often (``Photos`` ->
+    caption), else ``source_attribution`` for a bare link, else that of a flagged neighbour, else ``other``."""
+    line = lines[index].text(text)
+    cue = rule_cue(line)
+    if cue is not None:
+        return cue
+    votes = Counter(FURNITURE_WORDS[w] for w in map(str.casefold, _WORDS.findall(line)) if w in FURNITURE_WORDS)
+    if votes:
+        return votes.most_common(1)[0][0]
+    if _LINK.search(line):
+        return "source_attribution"
+    for j in (index - 1, index + 1):
+        if 0 <= j < len(lines):
+            near = [f for f in flags if f.category and touches([f], lines[j])]
+            if near and covers_half(near, lines[j]):
+                return near[0].category
+    return "other"
 
 
 _PERSONAL = re.compile(r"\b(you|your|our|us)\b", _I)
