@@ -8,6 +8,8 @@ from coherence.detectors.artifacts import ArtifactDetector, mojibake_spans
 from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.heuristics import DocumentHeuristics, c4_keeps_line
 from coherence.detectors.language import LanguageDetector
+from coherence.detectors.line_features import FEATURE_NAMES
+from coherence.detectors.line_model import load_line_model
 
 CLEAN = ["clean-economy", "clean-science", "clean-sport", "clean-notitle", "spliced-paragraph", "spliced-block-end"]
 
@@ -217,3 +219,67 @@ def test_author_bio_and_contact_at_the_end_only():
 def test_marker_glued_to_a_paragraph_gets_its_own_span():
     text = "Continued below... " + PROSE
     assert artifact_spans(text) == {(0, len("Continued below...")): "advertisement"}
+
+
+# --- learned line model -------------------------------------------------------------------------
+
+ARTICLE_LINES = [
+    "The city council voted on Tuesday to approve a new budget for the coming year, after months of debate.",
+    "Officials said the plan would raise spending on roads and parks while holding property taxes steady.",
+    "Opponents argued that the measure relied on optimistic revenue forecasts and could force cuts later on.",
+]
+CATEGORIES = {
+    "share_widget", "byline", "dateline", "navigation", "subscription", "advertisement", "legal", "caption",
+    "related_links", "source_attribution", "social_embed", "markup", "encoding", "error_page", "other",
+}  # fmt: skip
+
+
+def test_line_model_is_plain_json_with_the_current_features():
+    import json
+    from pathlib import Path
+
+    from coherence.detectors.line_model import DEFAULT_LINE_MODEL, LineModel
+
+    stored = json.loads(Path(DEFAULT_LINE_MODEL).read_text(encoding="utf-8"))
+    model = load_line_model()
+    assert model.feature_names == FEATURE_NAMES
+    assert 0.5 <= model.threshold < 1.0
+    assert model.word_weights and model.info["trained_on"].endswith("records")
+    assert "dev split only" in model.info["trained_on"]
+    assert LineModel.from_dict(model.to_dict()) == model
+    assert model.to_dict()["coef"] == stored["coef"]
+    with pytest.raises(ValueError, match="retrain"):
+        LineModel.from_dict({**stored, "feature_names": stored["feature_names"][:-1]})
+
+
+def test_learned_hits_have_a_category_and_a_checkable_reason():
+    text = "\n\n".join([*ARTICLE_LINES[:2], "Photos", ARTICLE_LINES[2]])
+    learned = [f for f in ArtifactDetector().detect(text) if f.reason.startswith("learned line model")]
+    assert [(text[f.start : f.end], f.category) for f in learned] == [("Photos", "caption")]
+    assert "p=" in learned[0].reason and "furniture_word_share" in learned[0].reason
+    assert learned[0].score >= load_line_model().threshold
+
+
+def test_learned_flags_only_on_lines_no_rule_touched():
+    text = "\n\n".join([*ARTICLE_LINES, "Photos", "Share on Facebook | Email"])
+    flags = ArtifactDetector().detect(text)
+    reasons = {text[f.start : f.end]: f.reason for f in flags}
+    assert reasons["Share on Facebook | Email"] == "share-button text"
+    assert reasons["Photos"].startswith("learned line model")
+    assert all(f.category in CATEGORIES for f in flags)
+    assert len({(f.start, f.end) for f in flags}) == len(flags)
+
+
+def test_rules_only_and_threshold_are_parameters():
+    text = "\n\n".join([*ARTICLE_LINES[:2], "Photos", ARTICLE_LINES[2]])
+    assert ArtifactDetector(line_model=None).detect(text) == []
+    assert ArtifactDetector(line_threshold=1.5).detect(text) == []
+    lines, flags, features = ArtifactDetector().line_features(text)
+    assert features.shape == (len(lines), len(FEATURE_NAMES))
+    assert flags == []
+
+
+def test_prose_is_not_flagged_by_the_line_model(fixture_articles):
+    for article_id in CLEAN:
+        text = fixture_articles[article_id]["text"]
+        assert not [f for f in ArtifactDetector().detect(text) if f.reason.startswith("learned")], article_id
