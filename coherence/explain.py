@@ -150,7 +150,20 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
         return None if sim is None else f"text across paragraph breaks is loosely related (mean similarity {sim:.2f})"
     if name == "extra_segments":
         return f"the text splits into {int(_signal(report, 'segments') or 1)} topic segments"
-    if name == "ends_mid_sentence":
+    if name == "sentence_evidence":
+        value = _signal(report, "max_sentence_evidence")
+        return None if value is None else f"one sentence fits the rest poorly (off-topic evidence {value:.2f})"
+    if name == "paragraph_evidence":
+        value = _signal(report, "max_paragraph_evidence")
+        return None if value is None else f"one paragraph fits the rest poorly (off-topic evidence {value:.2f})"
+    if name == "order_unlikely":
+        z = _signal(report, "paragraph_order_z")
+        return (
+            None
+            if z is None
+            else f"the paragraphs may be out of order (their order beats a random one by {z:.1f} standard deviations)"
+        )
+    if name in ("ends_mid_sentence", "ends_open"):
         if text and quote:
             tail = " ".join(text.split()[-6:])
             return f"the text stops mid-sentence (“…{tail}”)"

@@ -17,6 +17,7 @@ from coherence.detectors.corpus import CorpusIndex
 from coherence.detectors.drift import boundary_cohesion
 from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.language import LanguageDetector
+from coherence.detectors.order import ParagraphOrder
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
@@ -53,6 +54,8 @@ class Scorer:
         across articles of the same source are flagged as artifacts. ``None``: no such check.
     language_detector, heuristics:
         Non-English / non-text detection and the Gopher, C4 and FineWeb signals; ``None`` uses defaults.
+    paragraph_order:
+        The paragraph-order signal (:class:`~coherence.detectors.order.ParagraphOrder`); ``None``: defaults.
     corpus_duplicates:
         In :meth:`score_many`, find exact and near-duplicate bodies and shared headlines across the
         batch (streaming, MinHash LSH) and fill each report's ``corpus``.
@@ -84,6 +87,7 @@ class Scorer:
         boilerplate_detector: BoilerplateDetector | None = None,
         language_detector: LanguageDetector | None = None,
         heuristics: DocumentHeuristics | None = None,
+        paragraph_order: ParagraphOrder | None = None,
         corpus_duplicates: bool = True,
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
@@ -105,6 +109,7 @@ class Scorer:
         self.boilerplate_detector = boilerplate_detector
         self.language_detector = language_detector or LanguageDetector()
         self.heuristics = heuristics or DocumentHeuristics()
+        self.paragraph_order = paragraph_order or ParagraphOrder()
         self.corpus_duplicates = corpus_duplicates
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
@@ -329,6 +334,12 @@ class Scorer:
             if len(units.sentences)
             else float("nan"),
             "lead_headline_gap": _lead_headline_gap(analysis.sentence_vectors, analysis.headline_vector),
+            "paragraph_order_z": self.paragraph_order.z_score(
+                analysis.sentence_vectors, units.sentence_paragraph, analysis.headline_vector
+            ),
+            "max_sentence_evidence": _nanmax(drift.sentence_evidence),
+            "max_paragraph_evidence": _nanmax(drift.paragraph_evidence),
+            "ends_open": _ends_open(units.paragraph_texts),
             **self._text_signals(text, flags),
         }
 
@@ -385,6 +396,23 @@ def _ends_mid_sentence(paragraphs: list[str]) -> float:
     closing punctuation: a cut-off text. Short last lines (credits, lists, scores) do not count."""
     last = paragraphs[-1].rstrip() if paragraphs else ""
     return float(len(last.split()) >= 10 and last[-1] not in ".!?…\"'”’)»]:;")
+
+
+def _ends_open(paragraphs: list[str]) -> float:
+    """1.0 when the last content paragraph (3 words or more) stops without closing punctuation on a
+    lower-case word, a comma or a dash: cut off mid-phrase. Credits and names end capitalised."""
+    last = paragraphs[-1].rstrip() if paragraphs else ""
+    words = last.split()
+    if len(words) < 3 or last[-1] in ".!?…\"'”’)»]:;":
+        return 0.0
+    return float(words[-1][0].islower() or last[-1] in ",-–—")
+
+
+def _nanmax(values) -> float:
+    """The largest non-NaN value (drift evidence: how strongly the most suspect unit stands out)."""
+    values = np.asarray([] if values is None else values, dtype=float)
+    values = values[~np.isnan(values)]
+    return float(values.max()) if len(values) else float("nan")
 
 
 def _lead_headline_gap(sentence_vectors, headline_vector) -> float:
