@@ -82,7 +82,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        rf"click to (share|email|print)|^share (on|to|via) {_SOCIAL}|\(opens in new window\)",
+        rf"click to (share|email|print)|^share (this )?(on|to|via) {_SOCIAL}|\(opens in new window\)",
         0.97,
         "share-button text",
     ),
@@ -100,7 +100,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
-        r"\b(like and share|share this (article|story|post|page)|please (like|share)|leave (us )?a comment|let us know (your thoughts|what you think)|follow us on|like (us|our page) on)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b|^\W*follow @\w+",
+        r"\b(like and share|share this (article|story|post|page)|please (like|share)|(leave|add) (us )?a comment|let us know (your thoughts|what you think)|follow us on|like (us|our page) on|share (it|them|your thoughts) in the comments|not (currently )?accepting comments|comments are (now )?closed)\b|^\W*follow\b.{0,40}\bon (twitter|facebook|instagram|linkedin)\b|^\W*follow @\w+",
         0.92,
         "engagement prompt",
     ),
@@ -182,7 +182,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "dateline",
-        rf"^(published|updated|posted|last updated)\s*:?\s*(on\s+)?{_MONTH}\s+\d{{1,2}},?\s+(at\s+)?\d{{1,2}}:\d{{2}}\s*([ap]\.?m\.?)?[\w. ]{{0,12}}$",
+        rf"^(published|updated|posted|last updated)\s*:?\s*(on\s+)?({_MONTH}\s+\d{{1,2}},?\s+)?(at\s+)?\d{{1,2}}:\d{{2}}\s*([ap]\.?m\.?)?[\w. ]{{0,12}}$",
         0.95,
         "publication date line",
     ),
@@ -225,9 +225,18 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"\b(adsense|adblade|taboola|outbrain|revcontent|teads|inread)\b|^your ads will be inserted|^×\s*\S|^(إعلان|publicité|anzeige|werbung|publicidad)$",
+        r"\b(adsense|adblade|taboola|outbrain|revcontent|teads|inread)\b|^your ads will be inserted|^(إعلان|publicité|anzeige|werbung|publicidad)$",
         0.92,
         "ad network or pop-up",
+    ),
+    _rule("advertisement", r"^×\s*\S", 0.92, "pop-up (closing ×) before its text", whole_line=False),
+    _rule("advertisement", r"^headline\s*:\s*\S", 0.9, "promo ticker (Headline: ...)"),
+    _rule(
+        "other",
+        r"\bof readers think this (story|article|post) is\b|\badd your two cents\b",
+        0.93,
+        "poll or rating widget",
+        whole_line=False,
     ),
     _rule(
         "advertisement",
@@ -238,7 +247,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(advertisements?|advertising|sponsored( content)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?)\s*[:→»>.…]*$",
+        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?)\s*[:→»>.…]*$",
         0.97,
         "advertisement marker",
     ),
@@ -278,7 +287,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "caption",
-        r"^(featured |top |header |lead )?(image|photo|picture|photograph|graphic)\s*:\s*[^.!?]{0,80}$",
+        r"^(featured |top |header |lead )?(image|photo|picture|photograph|graphic)\s*:\s*[^.!?]{0,80}$|^featured (image|photo)\b[^.!?]{0,80}$",
         0.93,
         "image caption or credit",
     ),
@@ -308,7 +317,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|^related(?=[A-Z])|^read more\s*(@|at|on|here)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
+        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|^related(?=[A-Z])|^read more\s*(@|\b(at|on|here)\b)|^(to )?read more (posts|articles|stories)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
         0.9,
         "link to a gallery or video",
     ),
@@ -359,7 +368,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| video)?|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
+        r"^(related( articles| stories| posts| coverage| video)?|read|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
         0.92,
         "related-links block",
     ),
@@ -390,7 +399,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "source_attribution",
-        r"^((video|image|photo|article) )?(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))(\s*:\s*(\S.*)?$|\s+(https?://|www\.|@))",
+        r"^((video|image|photo|article) )?(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))(\s*:\s*(\S.*)?$|\s+(https?://|www\.|@))|^(h/t|hat tip)\s+[^.!?]{1,60}$",
         0.9,
         "source attribution line",
     ),
@@ -568,7 +577,7 @@ class ArtifactDetector:
                 continue
             top = ", ".join(f"{name} {value:+.1f}" for name, value in model.top_features(features[i], texts[i]))
             reason = f"learned line model: p={probs[i]:.2f} (top features: {top})"
-            category = _learned_category(text, lines, i, flags)
+            category = _learned_category(texts[i])
             out.append(Flag("artifact", span.start, span.end, float(probs[i]), reason, category))
         return out
 
@@ -725,25 +734,17 @@ _LINK = re.compile(r"https?://|www\.", _I)
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-def _learned_category(text: str, lines: list[Span], index: int, flags: list[Flag]) -> str:
-    """A category for a line only the model flagged: that of a rule whose pattern matches it (blocked
-    by its position or length), else the one its furniture words suggest most often (``Photos`` ->
-    caption), else ``source_attribution`` for a bare link, else that of a flagged neighbour, else ``other``."""
-    line = lines[index].text(text)
+def _learned_category(line: str) -> str:
+    """A category for a line only the model flagged: that of a rule whose pattern matches it (kept from
+    flagging by its position or length), else the one its furniture words suggest most often
+    (``Photos``: caption), else ``source_attribution`` for a link, else ``other``."""
     cue = rule_cue(line)
     if cue is not None:
         return cue
     votes = Counter(FURNITURE_WORDS[w] for w in map(str.casefold, _WORDS.findall(line)) if w in FURNITURE_WORDS)
     if votes:
         return votes.most_common(1)[0][0]
-    if _LINK.search(line):
-        return "source_attribution"
-    for j in (index - 1, index + 1):
-        if 0 <= j < len(lines):
-            near = [f for f in flags if f.category and touches([f], lines[j])]
-            if near and covers_half(near, lines[j]):
-                return near[0].category
-    return "other"
+    return "source_attribution" if _LINK.search(line) else "other"
 
 
 _PERSONAL = re.compile(r"\b(you|your|our|us)\b", _I)

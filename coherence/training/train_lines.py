@@ -14,7 +14,7 @@ all other dev lines, those the rules find included. Cross-validation grouped by 
 folds) gives out-of-fold probabilities for each ``C`` and ``word_scale``; the ``C``, ``word_scale``
 and threshold kept are those with the highest recall of "rules OR model >= threshold" whose
 cross-validated precision is at least ``--min-precision`` (one article at a time, as the detector
-runs). The final model is fitted on all dev lines with them.
+runs; ties: see :func:`choose`). The final model is fitted on all dev lines with them.
 """
 
 from __future__ import annotations
@@ -196,14 +196,20 @@ def choose(
     touched: np.ndarray,
     min_precision: float,
 ):
-    """(C, word_scale, threshold, precision, recall): best CV recall at CV precision >= ``min_precision``."""
-    best = None
+    """(C, word_scale, threshold, precision, recall): best CV recall at CV precision >= ``min_precision``.
+
+    Ties (the rules were written on dev and leave the model few dev lines to add) go to the higher
+    precision, then to the model that finds most artifacts on its own at that precision (the best
+    guess for furniture the rules do not know), then to the stronger regularisation and the higher
+    threshold."""
+    best, best_key = None, None
     for (c, word_scale), probs in results.items():
         for t in THRESHOLDS:
             p, r, *_ = precision_recall(combined(rule, touched, probs, t), y)
-            key = (r, p, -c, t)  # ties: the higher precision, the stronger regularisation, the higher threshold
-            if p >= min_precision and (best is None or key > (best[4], best[3], -best[0], best[2])):
-                best = (c, word_scale, t, p, r)
+            p_alone, r_alone, *_ = precision_recall(probs >= t, y)
+            key = (r, p, r_alone if p_alone >= min_precision else -1.0, -c, t)
+            if p >= min_precision and (best_key is None or key > best_key):
+                best, best_key = (c, word_scale, t, p, r), key
     return best
 
 
