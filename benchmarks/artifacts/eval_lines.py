@@ -9,7 +9,9 @@ content (and, where it can, a category). A line counts as artifact for coherence
 flags cover at least half of its characters; a ``mixed`` line (prose with an artifact glued in)
 counts as found when a flag overlaps the glued part. ``coherence+boilerplate`` is batch mode: the
 boilerplate detector is first fitted on every record of the same file (lines recurring across
-articles of one source), as ``coherence score --boilerplate`` does.
+articles of one source), as ``coherence score --boilerplate`` does. ``coherence`` includes the
+learned line model (``coherence/data/line_model.json``, trained on dev lines only); the ``rules only``
+rows are the same detector with ``line_model=None``.
 """
 
 from __future__ import annotations
@@ -102,7 +104,8 @@ def main(argv=None):
     for d in labels:
         by_record[(d["file"], d["id"])].append(d)
     detector = ArtifactDetector()
-    systems = ["coherence", "coherence+boilerplate", "c4_lines", "justext"]
+    rules = ArtifactDetector(line_model=None)
+    systems = ["coherence", "coherence+boilerplate", "rules only", "rules only+boilerplate", "c4_lines", "justext"]
     rows = {s: [] for s in systems}
     for name in sorted({f for f, _ in by_record}):
         records = read_file(args.data, name)
@@ -115,6 +118,8 @@ def main(argv=None):
             preds = {
                 "coherence": coherence_predictions(text, lines, detector),
                 "coherence+boilerplate": coherence_predictions(text, lines, detector, rec.get("source"), boilerplate),
+                "rules only": coherence_predictions(text, lines, rules),
+                "rules only+boilerplate": coherence_predictions(text, lines, rules, rec.get("source"), boilerplate),
                 "c4_lines": c4_predictions(text, lines),
                 "justext": justext_predictions(text, lines),
             }
