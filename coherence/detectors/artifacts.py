@@ -541,32 +541,37 @@ class ArtifactDetector:
     def detect(self, text: str) -> list[Flag]:
         """Artifact flags for ``text``, in order of position."""
         lines = split_lines(text)
-        flags = self._rule_flags(text, lines)
+        flags, cues = self._rule_flags(text, lines)
         if self.line_model is not None:
-            flags += self._learned_flags(text, lines, flags)
+            flags += self._learned_flags(text, lines, flags, cues)
         return sorted(flags, key=lambda f: (f.start, f.end))
 
     def line_features(self, text: str) -> tuple[list[Span], list[Flag], np.ndarray]:
         """The lines of ``text``, the rules' flags and the line model's feature rows (for training)."""
         lines = split_lines(text)
-        flags = self._rule_flags(text, lines)
-        return lines, flags, _features(text, lines, flags)
+        flags, cues = self._rule_flags(text, lines)
+        return lines, flags, _features(text, lines, flags, cues)
 
-    def _rule_flags(self, text: str, lines: list[Span]) -> list[Flag]:
+    def _rule_flags(self, text: str, lines: list[Span]) -> tuple[list[Flag], list[str | None]]:
+        """The rules' flags, and for each line the category of the first rule whose pattern matches it
+        whatever its position and length conditions (``None``: no pattern matches)."""
         flags: list[Flag] = []
+        cues: list[str | None] = []
         for index, span in enumerate(lines):
             bottom = index >= len(lines) - self.bottom_lines
-            flags.extend(self._line_flags(text, span, top=index < self.top_lines, bottom=bottom))
+            line_flags, cue = self._line_flags(text, span, top=index < self.top_lines, bottom=bottom)
+            flags.extend(line_flags)
+            cues.append(cue)
         flags = _with_tweet_bodies(text, lines, flags)
         flags += self._link_lists(text, lines, flags)
         flags += self._trailing_headlines(text, lines, flags)
-        return [f for f in flags if f.score >= self.min_score]
+        return [f for f in flags if f.score >= self.min_score], cues
 
-    def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
         """Lines no rule flag touches whose learned probability reaches the threshold."""
         model = load_line_model(self.line_model)
         threshold = model.threshold if self.line_threshold is None else self.line_threshold
-        features = _features(text, lines, flags)
+        features = _features(text, lines, flags, cues)
         if not len(features):
             return []
         texts = [s.text(text) for s in lines]
@@ -577,7 +582,7 @@ class ArtifactDetector:
                 continue
             top = ", ".join(f"{name} {value:+.1f}" for name, value in model.top_features(features[i], texts[i]))
             reason = f"learned line model: p={probs[i]:.2f} (top features: {top})"
-            category = _learned_category(texts[i])
+            category = _learned_category(texts[i], cues[i])
             out.append(Flag("artifact", span.start, span.end, float(probs[i]), reason, category))
         return out
 
@@ -640,13 +645,18 @@ class ArtifactDetector:
             i = j + 1
         return out
 
-    def _line_flags(self, text: str, span: Span, *, top: bool, bottom: bool) -> list[Flag]:
+    def _line_flags(self, text: str, span: Span, *, top: bool, bottom: bool) -> tuple[list[Flag], str | None]:
         line = span.text(text)
         is_long = len(line) > self.long_line_chars
+        cue = None
         for rule in _RULES:
-            if (is_long and rule.whole_line) or (rule.top_only and not top) or (rule.bottom_only and not bottom):
+            blocked = (is_long and rule.whole_line) or (rule.top_only and not top) or (rule.bottom_only and not bottom)
+            if blocked and cue is not None:
                 continue
             if rule.pattern.search(line):
+                cue = cue or rule.category
+                if blocked:
+                    continue
                 score = rule.score * _prose_discount(line, rule)
                 if rule.per_match and _has_prose_outside(line, rule.pattern):
                     return [
@@ -659,8 +669,8 @@ class ArtifactDetector:
                             rule.category,
                         )
                         for m in rule.pattern.finditer(line)
-                    ]
-                return [Flag("artifact", span.start, span.end, score, rule.reason, rule.category)]
+                    ], cue
+                return [Flag("artifact", span.start, span.end, score, rule.reason, rule.category)], cue
         flags = [
             Flag("artifact", span.start + a, span.start + b, 0.9, "mojibake (wrongly decoded text)", "encoding")
             for a, b in mojibake_spans(line)
@@ -689,7 +699,7 @@ class ArtifactDetector:
                     "markup",
                 )
             )
-        return flags
+        return flags, cue
 
 
 def _has_prose_outside(line: str, pattern: re.Pattern) -> bool:
@@ -720,13 +730,8 @@ def _with_tweet_bodies(text: str, lines: list[Span], flags: list[Flag]) -> list[
     return out
 
 
-def rule_cue(line: str) -> str | None:
-    """The category of the first rule whose pattern matches ``line``, whatever its position and length."""
-    return next((rule.category for rule in _RULES if rule.pattern.search(line)), None)
-
-
-def _features(text: str, lines: list[Span], flags: list[Flag]) -> np.ndarray:
-    hits = [not covers_half(flags, s) and rule_cue(s.text(text)) is not None for s in lines]
+def _features(text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> np.ndarray:
+    hits = [cue is not None and not covers_half(flags, s) for s, cue in zip(lines, cues, strict=True)]
     return line_features(text, lines, flags, hits)
 
 
@@ -734,11 +739,10 @@ _LINK = re.compile(r"https?://|www\.", _I)
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-def _learned_category(line: str) -> str:
+def _learned_category(line: str, cue: str | None) -> str:
     """A category for a line only the model flagged: that of a rule whose pattern matches it (kept from
     flagging by its position or length), else the one its furniture words suggest most often
     (``Photos``: caption), else ``source_attribution`` for a link, else ``other``."""
-    cue = rule_cue(line)
     if cue is not None:
         return cue
     votes = Counter(FURNITURE_WORDS[w] for w in map(str.casefold, _WORDS.findall(line)) if w in FURNITURE_WORDS)

@@ -143,7 +143,7 @@ def _shape(line: str) -> list[float]:
     words = line.split()
     alpha = _WORD.findall(line)
     folded = [w.casefold() for w in alpha]
-    letters = [c for c in line if c.isalpha()]
+    letters = list(filter(str.isalpha, line))
     stripped = line.rstrip()
     ends_sentence = stripped.endswith(_SENTENCE_END)
     n_alpha = max(1, len(alpha))
@@ -154,11 +154,11 @@ def _shape(line: str) -> list[float]:
         float(ends_sentence),
         float(stripped.endswith(":")),
         float(line[:1].islower()),
-        sum(w in stop for w in folded) / n_alpha,
+        sum(map(stop.__contains__, folded)) / n_alpha,
         capitalised,
-        sum(c.isupper() for c in letters) / max(1, len(letters)),
-        sum(c.isdigit() for c in line) / max(1, len(line)),
-        sum(not (c.isalnum() or c.isspace()) for c in line) / max(1, len(line)),
+        sum(map(str.isupper, letters)) / max(1, len(letters)),
+        sum(map(str.isdigit, line)) / max(1, len(line)),
+        (len(line) - sum(map(str.isalnum, line)) - sum(map(str.isspace, line))) / max(1, len(line)),  # symbols
         float(bool(_URL.search(line))),
         float(bool(_HANDLE.search(line))),
         float("|" in line),
@@ -166,10 +166,10 @@ def _shape(line: str) -> list[float]:
         float(bool(_TIME.search(line))),
         float(bool(_YEAR.search(line))),
         float(bool(_LABEL_PREFIX.match(line))),
-        sum(w in FURNITURE_WORDS for w in folded) / n_alpha,
+        sum(map(FURNITURE_WORDS.__contains__, folded)) / n_alpha,
         float(bool(folded) and folded[0] in _IMPERATIVES),
-        sum(w in _FIRST_PERSON for w in folded) / n_alpha,
-        sum(w in _SECOND_PERSON for w in folded) / n_alpha,
+        sum(map(_FIRST_PERSON.__contains__, folded)) / n_alpha,
+        sum(map(_SECOND_PERSON.__contains__, folded)) / n_alpha,
         float(len(words) <= 12 and not ends_sentence),
         float(3 <= len(words) <= 16 and not ends_sentence and capitalised >= 0.5),
     ]
