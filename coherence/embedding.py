@@ -6,9 +6,11 @@ path is accepted and loaded as sentence-transformers would.
 
 Two backends compute the same vectors:
 
-* ``"torch"`` (default): the sentence-transformers model. Texts are sorted by length and cut
-  into batches; a helper thread tokenises the next batch while the model runs the current one;
-  on a GPU the model runs in fp16 and the vectors stay on the card until the call ends.
+* ``"torch"`` (default): the sentence-transformers model. Texts are sorted by token length and
+  cut into batches of at most ``batch_size`` texts and (on a CPU) ``max_batch_tokens`` padded
+  tokens, so little compute goes to padding; a helper thread tokenises the next batch while the
+  model runs the current one; on a GPU the model runs in fp16 and the vectors stay on the card
+  until the call ends.
 * ``"onnx"``: an int8 ONNX Runtime model for CPUs, built locally from the same weights on first
   use and cached (see :mod:`coherence.embedding_onnx`). About 2x faster on a CPU; its vectors
   agree with torch's at a mean cosine >= 0.99 (checked when it is built).
@@ -29,6 +31,8 @@ import numpy as np
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 _BUNDLED_NAMES = {DEFAULT_MODEL, "sentence-transformers/all-MiniLM-L6-v2"}
 BACKENDS = ("torch", "onnx")
+#: padded tokens per batch on a CPU (batch size x longest text in the batch), see :class:`Embedder`
+CPU_BATCH_TOKENS = 8192
 
 
 def resolve_model_path(model: str) -> str:
@@ -73,7 +77,11 @@ class Embedder:
     device:
         ``"cpu"``, ``"cuda"``, ... ; ``None`` picks CUDA when available.
     batch_size:
-        Texts per forward pass. Texts are sorted by length before batching.
+        Texts per forward pass, at most. Texts are sorted by token length before batching.
+    max_batch_tokens:
+        Padded tokens per forward pass, at most (texts x the longest text's tokens): batches of
+        short texts are ``batch_size`` long, batches of long ones shorter. ``None`` means
+        :data:`CPU_BATCH_TOKENS` on a CPU and no limit on a GPU; ``0``: no limit.
     precision:
         ``"fp32"``, ``"fp16"`` or ``"bf16"``; ``None`` means fp16 on GPU and fp32 on CPU
         (torch backend only).
@@ -92,6 +100,7 @@ class Embedder:
         *,
         device: str | None = None,
         batch_size: int = 64,
+        max_batch_tokens: int | None = None,
         precision: str | None = None,
         cache_dir: str | None = None,
         backend: str = "torch",
@@ -102,6 +111,7 @@ class Embedder:
         self.model = model
         self.device = device
         self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
         self.precision = precision
         self.cache_dir = cache_dir
         self.backend = backend
@@ -192,33 +202,74 @@ class Embedder:
         if len(texts) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
         if self.backend == "onnx":
-            return self._load_onnx().encode(texts, batch_size=self.batch_size)
+            onnx = self._load_onnx()
+            return onnx.encode(texts, batch_size=self.batch_size, max_batch_tokens=self._token_budget(cpu=True))
         return self._encode_torch(list(texts))
 
-    def _encode_torch(self, texts: list[str]) -> np.ndarray:
-        """sentence-transformers' encode, with tokenising overlapped with the forward pass.
+    def _token_budget(self, *, cpu: bool) -> int | None:
+        if self.max_batch_tokens is None:
+            return CPU_BATCH_TOKENS if cpu else None
+        return self.max_batch_tokens or None
 
-        Same length sort and batches as ``SentenceTransformer.encode`` (so the same vectors);
-        a helper thread tokenises batch i+1 while the model runs batch i, and on a GPU the
-        vectors stay on the device until the end, so the card is never waiting on the host.
+    def _encode_torch(self, texts: list[str]) -> np.ndarray:
+        """sentence-transformers' forward pass on token-length-sorted batches, tokenising ahead.
+
+        The features of each batch are sentence-transformers' own (``preprocess``), so the vectors
+        are those of ``SentenceTransformer.encode``; only the batches differ: sorted by token
+        length and capped in padded tokens (see :func:`length_sorted_batches`). A helper thread
+        tokenises batch i+1 while the model runs batch i, and on a GPU the vectors stay on the
+        device until the end, so the card is never waiting on the host.
         """
         import torch
         from sentence_transformers.util import batch_to_device
 
         st = self._load()
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        batches = [[texts[i] for i in order[s : s + self.batch_size]] for s in range(0, len(texts), self.batch_size)]
         device = st.device
+        lengths = token_lengths(st.tokenizer, texts, st.max_seq_length)
+        batches = length_sorted_batches(
+            lengths, max_texts=self.batch_size, max_tokens=self._token_budget(cpu=device.type == "cpu")
+        )
         outputs = []
         with torch.inference_mode():
-            for features in _prefetch((st.preprocess(b) for b in batches), depth=2):
+            for features in _prefetch((st.preprocess([texts[i] for i in b]) for b in batches), depth=2):
                 features = batch_to_device(features, device)
                 emb = st(features)["sentence_embedding"]
                 outputs.append(torch.nn.functional.normalize(emb.float(), p=2, dim=1))
             sorted_vectors = torch.cat(outputs).cpu().numpy().astype(np.float32, copy=False)
         vectors = np.empty_like(sorted_vectors)
-        vectors[order] = sorted_vectors
+        vectors[np.concatenate(batches)] = sorted_vectors
         return vectors
+
+
+def token_lengths(tokenizer, texts: Sequence[str], max_length: int) -> np.ndarray:
+    """Tokens per text (special tokens included, truncated at ``max_length``), as the model sees it."""
+    ids = tokenizer(
+        [t.strip() for t in texts],
+        truncation=True,
+        max_length=max_length,
+        return_attention_mask=False,
+        return_token_type_ids=False,
+    )["input_ids"]
+    return np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(texts))
+
+
+def length_sorted_batches(lengths: Sequence[int], *, max_texts: int, max_tokens: int | None = None) -> list[np.ndarray]:
+    """Indices sorted by decreasing length, cut into batches with little padding.
+
+    Each batch holds at most ``max_texts`` texts and, when ``max_tokens`` is set, at most
+    ``max_tokens`` padded tokens (texts x its longest text; a single text is always allowed), so
+    a few long texts do not make a large batch of short ones pay for their padding.
+    """
+    lengths = np.asarray(lengths, dtype=np.int64)
+    order = np.argsort(-lengths, kind="stable")
+    batches, start = [], 0
+    while start < len(order):
+        size = max(1, max_texts)
+        if max_tokens:
+            size = max(1, min(size, max_tokens // max(1, int(lengths[order[start]]))))
+        batches.append(order[start : start + size])
+        start += size
+    return batches
 
 
 _DONE = object()

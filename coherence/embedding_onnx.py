@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coherence.embedding import _prefetch, load_sentence_transformer, resolve_model_path
+from coherence.embedding import _prefetch, length_sorted_batches, load_sentence_transformer, resolve_model_path
 
 MIN_AGREEMENT = 0.99
 BUILD_FORMAT = 2
@@ -156,20 +156,28 @@ class OnnxEncoder:
 
         tok = Tokenizer.from_file(str(self.directory / "tokenizer.json"))
         tok.enable_truncation(self.max_seq_length)
-        tok.enable_padding(pad_id=int(self.info.get("pad_id", 0)))
+        tok.no_padding()  # each batch is padded to its own longest text (see pad)
         return tok
 
     @property
     def agreement(self) -> float:
         return float(self.info["agreement"])
 
-    def tokenize(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
-        encodings = self._tokenizer.encode_batch(list(texts))
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+    def tokenize(self, texts: Sequence[str]) -> list:
+        """Token encodings, unpadded and truncated at the model's maximum length."""
+        return self._tokenizer.encode_batch([t.strip() for t in texts])
+
+    def pad(self, encodings: Sequence) -> dict[str, np.ndarray]:
+        """The model's inputs for a batch of encodings, padded to the longest one."""
+        width = max(len(e.ids) for e in encodings)
+        ids = np.full((len(encodings), width), int(self.info.get("pad_id", 0)), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, e in enumerate(encodings):
+            ids[row, : len(e.ids)] = e.ids
+            mask[row, : len(e.ids)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self.input_names:
-            feeds["token_type_ids"] = np.array([e.type_ids for e in encodings], dtype=np.int64)
+            feeds["token_type_ids"] = np.zeros_like(ids)
         return feeds
 
     def forward(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
@@ -182,19 +190,20 @@ class OnnxEncoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Length-sorted batches; the next batch is tokenised while the model runs this one."""
+    def encode(self, texts: Sequence[str], batch_size: int = 64, max_batch_tokens: int | None = None) -> np.ndarray:
+        """Token-length-sorted batches (see :func:`~coherence.embedding.length_sorted_batches`);
+        the next batch is padded while the model runs this one."""
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        order = np.argsort([-len(t) for t in texts], kind="stable")
-        batches = [[texts[i] for i in order[s : s + batch_size]] for s in range(0, len(texts), batch_size)]
+        encodings = self.tokenize(texts)
+        batches = length_sorted_batches(
+            [len(e.ids) for e in encodings], max_texts=batch_size, max_tokens=max_batch_tokens
+        )
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        pos = 0
-        for feeds in _prefetch((self.tokenize(b) for b in batches), depth=2):
-            vectors = self.forward(feeds)
-            out[order[pos : pos + len(vectors)]] = vectors
-            pos += len(vectors)
+        padded = (self.pad([encodings[i] for i in b]) for b in batches)
+        for batch, feeds in zip(batches, _prefetch(padded, depth=2), strict=True):
+            out[batch] = self.forward(feeds)
         return out
 
     # -- building ---------------------------------------------------------------------------

@@ -183,14 +183,21 @@ def _measure_interleaved(scorer, args) -> dict:
 
 
 def _tokenised_batches(embedder, texts):
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-    batches = [
-        [texts[i] for i in order[s : s + embedder.batch_size]] for s in range(0, len(texts), embedder.batch_size)
-    ]
+    """The batches ``Embedder.encode`` runs (token-length sorted, token budget), tokenised."""
+    from coherence.embedding import length_sorted_batches, token_lengths
+
     if embedder.backend == "onnx":
-        return [embedder._load_onnx().tokenize(b) for b in batches]
-    st = embedder._load()
-    return [st.preprocess(b) for b in batches]
+        onnx = embedder._load_onnx()
+        encodings = onnx.tokenize(texts)
+        lengths = [len(e.ids) for e in encodings]
+    else:
+        st = embedder._load()
+        lengths = token_lengths(st.tokenizer, texts, st.max_seq_length)
+    cpu = embedder.backend == "onnx" or embedder._load().device.type == "cpu"
+    batches = length_sorted_batches(lengths, max_texts=embedder.batch_size, max_tokens=embedder._token_budget(cpu=cpu))
+    if embedder.backend == "onnx":
+        return [onnx.pad([encodings[i] for i in b]) for b in batches]
+    return [st.preprocess([texts[i] for i in b]) for b in batches]
 
 
 def _time_forward(embedder, batches) -> float:
