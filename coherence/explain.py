@@ -156,12 +156,13 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
     if name == "paragraph_evidence":
         value = _signal(report, "max_paragraph_evidence")
         return None if value is None else f"one paragraph fits the rest poorly (off-topic evidence {value:.2f})"
-    if name == "order_unlikely":
-        z = _signal(report, "paragraph_order_z")
+    if name == "paragraph_disorder":
+        z, r = _signal(report, "paragraph_order_z"), _signal(report, "paragraph_position_corr")
+        if z is None or r is None:
+            return None
         return (
-            None
-            if z is None
-            else f"the paragraphs may be out of order (their order beats a random one by {z:.1f} standard deviations)"
+            f"the paragraphs may be out of order (adjacent ones fit {z:.1f} standard deviations better than "
+            f"in a random order; their places match typical news order at r = {r:.2f})"
         )
     if name in ("ends_mid_sentence", "ends_open"):
         if text and quote:

@@ -18,6 +18,7 @@ from coherence.detectors.drift import boundary_cohesion
 from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.language import LanguageDetector
 from coherence.detectors.order import ParagraphOrder
+from coherence.detectors.position import ParagraphPosition
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
@@ -56,6 +57,9 @@ class Scorer:
         Non-English / non-text detection and the Gopher, C4 and FineWeb signals; ``None`` uses defaults.
     paragraph_order:
         The paragraph-order signal (:class:`~coherence.detectors.order.ParagraphOrder`); ``None``: defaults.
+    paragraph_position:
+        The paragraph-position probe (:class:`~coherence.detectors.position.ParagraphPosition`);
+        ``None`` loads the bundled one.
     corpus_duplicates:
         In :meth:`score_many`, find exact and near-duplicate bodies and shared headlines across the
         batch (streaming, MinHash LSH) and fill each report's ``corpus``.
@@ -88,6 +92,7 @@ class Scorer:
         language_detector: LanguageDetector | None = None,
         heuristics: DocumentHeuristics | None = None,
         paragraph_order: ParagraphOrder | None = None,
+        paragraph_position: ParagraphPosition | None = None,
         corpus_duplicates: bool = True,
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
@@ -110,6 +115,7 @@ class Scorer:
         self.language_detector = language_detector or LanguageDetector()
         self.heuristics = heuristics or DocumentHeuristics()
         self.paragraph_order = paragraph_order or ParagraphOrder()
+        self.paragraph_position = paragraph_position or ParagraphPosition.load()
         self.corpus_duplicates = corpus_duplicates
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
@@ -337,6 +343,7 @@ class Scorer:
             "paragraph_order_z": self.paragraph_order.z_score(
                 analysis.sentence_vectors, units.sentence_paragraph, analysis.headline_vector
             ),
+            "paragraph_position_corr": self.paragraph_position.order_correlation(analysis.paragraph_vectors),
             "max_sentence_evidence": _nanmax(drift.sentence_evidence),
             "max_paragraph_evidence": _nanmax(drift.paragraph_evidence),
             "ends_open": _ends_open(units.paragraph_texts),

@@ -70,7 +70,11 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "too_short": ("content_words", lambda s: max(0.0, 1.0 - _get(s, "content_words", 100.0) / 100.0)),
     "sentence_evidence": ("max_sentence_evidence", lambda s: max(0.0, _get(s, "max_sentence_evidence"))),
     "paragraph_evidence": ("max_paragraph_evidence", lambda s: max(0.0, _get(s, "max_paragraph_evidence"))),
-    "order_unlikely": ("paragraph_order_z", lambda s: _hinge(s, "paragraph_order_z", 1.0)),
+    # paragraphs out of order: both order signals must say so (each alone misreads some real layouts)
+    "paragraph_disorder": (
+        "paragraph_order_z",
+        lambda s: _hinge(s, "paragraph_order_z", 1.0) * _hinge(s, "paragraph_position_corr", 1.0),
+    ),
     "ends_open": ("ends_open", lambda s: _get(s, "ends_open")),
 }
 

@@ -5,7 +5,10 @@
 Steps: take a fixed sample of clean articles from the train split (:mod:`coherence.training.data`),
 make damaged copies (:mod:`coherence.training.corruptions`), score everything with the current
 detectors (embeddings cached on disk, so a retrain after a detector change costs detector time
-only), turn the signals into features (:mod:`coherence.scoring`) and fit a logistic regression.
+only), fit the paragraph-position probe (:mod:`coherence.detectors.position`) on the clean
+articles' paragraph vectors (its signal on the training records is cross-fitted: each record is
+scored by a probe fitted without its source article, as the held-out articles will be), turn
+the signals into features (:mod:`coherence.scoring`) and fit a logistic regression.
 The model is then Platt-calibrated on out-of-fold predictions (the recipe of scikit-learn's
 ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``, with folds grouped by source
 article so an article and its damaged copies never straddle a fold) and the calibration is
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import sys
 import time
@@ -26,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from coherence.detectors.position import ParagraphPosition
 from coherence.scoring import FEATURES, QualityModel, quality_features
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
@@ -36,19 +41,48 @@ DEFAULT_COUNTS = {"bbc": 500, "perezrosas": 200}
 
 def score_signals(
     records: Sequence[dict[str, Any]], cache_dir: str | None, log=sys.stderr
-) -> list[dict[str, float] | None]:
-    """The signals of every record (None for one that could not be scored), from the real Scorer."""
+) -> tuple[list[dict[str, float] | None], list[np.ndarray | None]]:
+    """The signals and paragraph vectors of every record (None for one that could not be scored)."""
     from coherence import Scorer
     from coherence.embedding import Embedder
 
     scorer = Scorer(embedder=Embedder(cache_dir=cache_dir or None))
-    out: list[dict[str, float] | None] = []
+    signals: list[dict[str, float] | None] = []
+    vectors: list[np.ndarray | None] = []
     start = time.time()
     for i, report in enumerate(scorer.score_many(records), start=1):
-        out.append(None if report.error else dict(report.signals))
+        failed = report.error or report.analysis is None
+        signals.append(None if failed else dict(report.signals))
+        vectors.append(None if failed else report.analysis.paragraph_vectors)
         if i % 200 == 0 or i == len(records):
             print(f"  scored {i}/{len(records)} in {time.time() - start:.0f}s", file=log, flush=True)
-    return out
+    return signals, vectors
+
+
+def cross_fit_position(
+    records: Sequence[dict[str, Any]],
+    signals: list[dict[str, float] | None],
+    vectors: list[np.ndarray | None],
+    alpha: float = 1.0,
+    folds: int = 5,
+) -> ParagraphPosition:
+    """Fit the position probe on the clean records; set each record's ``paragraph_position_corr``
+    from a probe fitted on the other folds (grouped by source article). Returns the probe fitted
+    on all clean records."""
+    groups = [r["id"].split("~")[0] for r in records]
+    fold_of = {g: split_fold(g, folds) for g in groups}
+    clean = [i for i, r in enumerate(records) if r["label"] == 1 and vectors[i] is not None]
+    for fold in range(folds):
+        probe = ParagraphPosition.fit([vectors[i] for i in clean if fold_of[groups[i]] != fold], alpha=alpha)
+        for i, s in enumerate(signals):
+            if s is not None and fold_of[groups[i]] == fold:
+                s["paragraph_position_corr"] = probe.order_correlation(vectors[i])
+    return ParagraphPosition.fit([vectors[i] for i in clean], alpha=alpha)
+
+
+def split_fold(group: str, folds: int) -> int:
+    """A fixed fold for a source article id (SHA-1, independent of record order)."""
+    return int(hashlib.sha1(group.encode("utf-8")).hexdigest()[:8], 16) % folds
 
 
 def fit(
@@ -88,9 +122,14 @@ def train(
     cache_dir: str | None = None,
     signals_file: str | None = None,
     reuse_signals: bool = False,
+    position_output: str | None = None,
     log=sys.stderr,
 ) -> QualityModel:
-    """Build the training set, fit, and return the model (with its training report in ``meta``)."""
+    """Build the training set, fit, and return the model (with its training report in ``meta``).
+
+    The paragraph-position probe is fitted too and written to ``position_output`` (unless the
+    signals are reused: then the probe on disk is the one they were computed with).
+    """
     from sklearn import __version__ as sklearn_version
     from sklearn.metrics import roc_auc_score
 
@@ -102,7 +141,18 @@ def train(
         signals = [saved.get(r["id"]) for r in records]
         print(f"reusing signals from {signals_file}", file=log)
     else:
-        signals = score_signals(records, cache_dir, log)
+        signals, vectors = score_signals(records, cache_dir, log)
+        probe = cross_fit_position(records, signals, vectors)
+        if position_output is not None:
+            probe.save(
+                position_output,
+                description="Paragraph-position probe: place = vector @ coef + intercept (0 first, 1 last); "
+                "see coherence/detectors/position.py",
+                command="python -m coherence.training.train --data ../shared/data",
+                split="train (clean articles only)",
+                alpha=1.0,
+            )
+            print(f"wrote {position_output}", file=log)
         if signals_file is not None:
             Path(signals_file).parent.mkdir(parents=True, exist_ok=True)
             with open(signals_file, "w", encoding="utf-8") as handle:
@@ -166,6 +216,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data", help="The shared data folder (has news/).")
     parser.add_argument("-o", "--output", default="coherence/data/quality_model.json")
+    parser.add_argument(
+        "--position-output", default="coherence/data/position_model.json", help="Where the position probe goes."
+    )
     parser.add_argument("--bbc", type=int, default=DEFAULT_COUNTS["bbc"], help="Clean BBC train articles.")
     parser.add_argument(
         "--perezrosas", type=int, default=DEFAULT_COUNTS["perezrosas"], help="Clean perezrosas legit ones."
@@ -190,6 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         cache_dir=args.cache_dir or None,
         signals_file=args.signals_file or None,
         reuse_signals=args.reuse_signals,
+        position_output=args.position_output or None,
     )
     model.save(args.output)
     t = model.meta["training"]
