@@ -42,10 +42,19 @@ def test_onnx_agrees_with_torch_on_fixture_units(onnx_embedder, embedder, scorer
     assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
 
 
+def test_token_budget_batches_agree_with_one_batch_per_text(onnx_embedder, scorer, fixture_articles):
+    texts = _fixture_units(scorer, fixture_articles)[:40]
+    onnx = onnx_embedder._onnx
+    budgeted = onnx.encode(texts, batch_size=256, max_batch_tokens=256)
+    alone = np.concatenate([onnx.encode([t]) for t in texts])
+    # int8 activations are quantised per batch, so padding and neighbours move vectors a little
+    assert float((budgeted * alone).sum(axis=1).min()) > 0.99
+
+
 def test_build_is_checked_cached_and_int8(onnx_embedder):
     onnx = onnx_embedder._onnx
     assert onnx.agreement >= MIN_AGREEMENT
-    assert "int8" in onnx.info["quantization"]
+    assert "int8" in onnx.info["quantization"] and "embeddings fp32" in onnx.info["quantization"]
     assert (onnx.directory / "model.int8.onnx").stat().st_size < 40_000_000  # fp32 is ~90 MB
     again = Embedder(backend="onnx").load()._onnx
     assert again.directory == onnx.directory  # reused, not rebuilt
@@ -58,4 +67,7 @@ def test_onnx_scorer_finds_the_same_flags_on_the_fixtures(onnx_embedder, fixture
     for rid, torch_report in fixture_reports.items():
         kinds = sorted((f.kind, f.start, f.end) for f in torch_report.flags if f.kind != "offtopic")
         assert sorted((f.kind, f.start, f.end) for f in reports[rid].flags if f.kind != "offtopic") == kinds
-        assert abs(reports[rid].quality - torch_report.quality) < 0.1
+        if torch_report.quality is None:  # not English prose: not scored by either backend
+            assert reports[rid].quality is None
+        else:
+            assert abs(reports[rid].quality - torch_report.quality) < 0.1
