@@ -42,20 +42,26 @@ def test_onnx_agrees_with_torch_on_fixture_units(onnx_embedder, embedder, scorer
     assert np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-4)
 
 
-def test_token_budget_batches_agree_with_one_batch_per_text(onnx_embedder, scorer, fixture_articles):
-    texts = _fixture_units(scorer, fixture_articles)[:40]
-    onnx = onnx_embedder._onnx
-    budgeted = onnx.encode(texts, batch_size=256, max_batch_tokens=256)
-    alone = np.concatenate([onnx.encode([t]) for t in texts])
-    # int8 activations are quantised per batch, so padding and neighbours move vectors a little
-    assert float((budgeted * alone).sum(axis=1).min()) > 0.99
+def test_small_token_budget_batches_agree_with_torch_row_by_row(onnx_embedder, embedder, scorer, fixture_articles):
+    texts = _fixture_units(scorer, fixture_articles)
+    budgeted = onnx_embedder._onnx.encode(texts, batch_size=256, max_batch_tokens=256)  # many small batches
+    reference = embedder.embed(texts)
+    assert float((budgeted * reference).sum(axis=1).mean()) >= MIN_AGREEMENT
+    similarity = budgeted @ reference.T
+    distinct = [i for i, t in enumerate(texts) if len(t) > 20]
+    assert (similarity[distinct].argmax(axis=1) == np.array(distinct)).mean() > 0.95  # each row its own text
 
 
 def test_build_is_checked_cached_and_int8(onnx_embedder):
     onnx = onnx_embedder._onnx
     assert onnx.agreement >= MIN_AGREEMENT
     assert "int8" in onnx.info["quantization"] and "embeddings fp32" in onnx.info["quantization"]
-    assert (onnx.directory / "model.int8.onnx").stat().st_size < 40_000_000  # fp32 is ~90 MB
+    # fp32 is ~90 MB; int8 weights with the fp32 token embeddings (47 MB of them) ~59 MB
+    assert (onnx.directory / "model.int8.onnx").stat().st_size < 65_000_000
+    import onnx as onnx_lib
+
+    ops = {n.op_type for n in onnx_lib.load(str(onnx.directory / "model.int8.onnx")).graph.node}
+    assert "QAttention" in ops and "MatMulInteger" in ops and "QEmbedLayerNormalization" not in ops
     again = Embedder(backend="onnx").load()._onnx
     assert again.directory == onnx.directory  # reused, not rebuilt
 

@@ -10,6 +10,9 @@ Every measurement runs in a fresh subprocess so its peak memory (``ru_maxrss``) 
 * ``host``     everything but the model (read, prepare, finish, corpus index, JSON), vectors untimed;
 * ``interleaved`` torch and onnx encoding of the same chunks, alternating chunk by chunk, so both
                see the same load on a shared machine (speedup and cosine agreement);
+* ``--alternate N``: the whole pipeline N times per backend, torch and onnx in turn (each a fresh
+               subprocess), with the ratio of each pair: the fair whole-pipeline comparison on a
+               shared machine;
 * ``forward``  the transformer's forward pass alone on pre-tokenised length-sorted batches (the
                hardware limit; on a GPU with CUDA synchronisation), units and batches as ``encode``.
 
@@ -256,6 +259,28 @@ def run_child(corpus: Path, measure_name: str, backend: str, args) -> dict:
     return json.loads(line[len("RESULT ") :])
 
 
+def _alternate_pipelines(corpus: Path, n: int, args) -> dict:
+    """The whole pipeline, torch and onnx in turn, ``args.alternate`` times each; ratio per pair."""
+    runs = []
+    for i in range(args.alternate):
+        pair = {}
+        for backend in ("torch", "onnx"):
+            load = os.getloadavg()[0]
+            r = run_child(corpus, "pipeline", backend, args)
+            pair[backend] = {**r, "load_before": load}
+            print(
+                f"n={n:>6} alternate {i + 1}: {backend:5} pipeline {r['seconds']:8.1f} s"
+                f"  {r['articles'] / r['seconds']:7.2f} articles/s  (1-min load before: {load:.1f})",
+                flush=True,
+            )
+        pair["ratio"] = pair["torch"]["seconds"] / pair["onnx"]["seconds"]
+        print(f"n={n:>6} alternate {i + 1}: onnx / torch pipeline articles/s: {pair['ratio']:.2f}x", flush=True)
+        runs.append(pair)
+    ratios = sorted(p["ratio"] for p in runs)
+    print(f"n={n:>6} alternate: onnx / torch pipeline ratios {[round(x, 2) for x in ratios]}", flush=True)
+    return {"articles": n, "backend": "alternate", "runs": runs}
+
+
 def main() -> None:
     if "--child" in sys.argv:
         child_main(sys.argv[1:])
@@ -263,11 +288,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, nargs="+", default=[1000])
     parser.add_argument("--backend", nargs="+", default=["torch", "onnx"], choices=["torch", "onnx"])
-    parser.add_argument("--measure", nargs="+", default=["encode", "pipeline", "forward"])
+    parser.add_argument("--measure", nargs="*", default=["encode", "pipeline", "forward"])
     parser.add_argument("--device", default=None)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
+    parser.add_argument(
+        "--alternate",
+        type=int,
+        default=0,
+        help="Also run the whole pipeline this many times per backend, alternating torch and onnx "
+        "(torch, onnx, torch, onnx, ...; a fresh subprocess each), and print each pair's ratio.",
+    )
     parser.add_argument("--json", default=None, help="Also write the results here.")
     args = parser.parse_args()
     results = []
@@ -301,6 +333,8 @@ def main() -> None:
                     row["ratio"] = row["encode"]["seconds"] / row["pipeline"]["seconds"]
                     print(f"n={n:>6} {backend:5} pipeline / encode-only throughput: {row['ratio']:.3f}", flush=True)
                 results.append(row)
+            if args.alternate:
+                results.append(_alternate_pipelines(corpus, n, args))
     by = {(r["articles"], r["backend"]): r for r in results}
     for n in args.articles:
         t, o = by.get((n, "torch")), by.get((n, "onnx"))
