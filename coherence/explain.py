@@ -161,8 +161,8 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
         if z is None or r is None:
             return None
         return (
-            f"the paragraphs may be out of order (adjacent ones fit {z:.1f} standard deviations better than "
-            f"in a random order; their places match typical news order at r = {r:.2f})"
+            f"the paragraphs may be out of order (they follow on from each other hardly better than in a random "
+            f"order, z = {z:.1f}, and fit the usual order of a news story at r = {r:.2f})"
         )
     if name in ("ends_mid_sentence", "ends_open"):
         if text and quote:
