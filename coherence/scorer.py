@@ -207,7 +207,17 @@ class Scorer:
             n = len(analysis.texts_to_embed())
             analysis.attach_vectors(vectors[offset : offset + n])
             offset += n
-        return [p if isinstance(p, Report) else self._finish_safely(p) for p in prepared]
+        return self.finish_many(prepared)
+
+    def finish_many(self, prepared: list[Analysis | Report]) -> list[Report]:
+        """Finish the analyses of one batch (vectors attached), each compared with the batch's other
+        articles (corpus-aware drift evidence, see :mod:`coherence.detectors.topics`)."""
+        analyses = [p for p in prepared if isinstance(p, Analysis)]
+        corpus = self.drift_detector.corpus([a.paragraph_vectors for a in analyses])
+        position = {id(a): i for i, a in enumerate(analyses)}
+        return [
+            p if isinstance(p, Report) else self._finish_safely(p, corpus.others(position[id(p)])) for p in prepared
+        ]
 
     def prepare(self, article: Article) -> Analysis | Report:
         """Everything that needs no embedding: artifacts, headline, repeats, content units."""
@@ -243,19 +253,19 @@ class Scorer:
         flags += language_flags
         return Analysis(article, text, headline, flags, units, warnings)
 
-    def _finish_safely(self, analysis: Analysis) -> Report:
+    def _finish_safely(self, analysis: Analysis, corpus_vectors: np.ndarray | None = None) -> Report:
         try:
-            return self.finish(analysis)
+            return self.finish(analysis, corpus_vectors)
         except ImportError:
             raise
         except Exception as exc:  # noqa: BLE001
             a = analysis.article
             return Report.failed(a.id, f"record {a.id!r}: scoring failed ({exc!r})", a.source)
 
-    def finish(self, analysis: Analysis) -> Report:
-        """Drift, headline similarity, signals and the quality score, from attached vectors."""
+    def detect_drift(self, analysis: Analysis, corpus_vectors: np.ndarray | None = None):
+        """The drift detector's result (a :class:`~coherence.detectors.drift.DriftResult`) for one analysis."""
         units, text = analysis.units, analysis.text
-        drift = self.drift_detector.detect(
+        return self.drift_detector.detect(
             analysis.paragraph_vectors,
             analysis.sentence_vectors,
             units.sentence_paragraph,
@@ -264,8 +274,17 @@ class Scorer:
             sentence_words=np.array([len(t.split()) for t in units.sentence_texts(text)]),
             headline_vector=analysis.headline_vector,
             sentence_texts=units.sentence_texts(text),
+            corpus_vectors=corpus_vectors,
         )
-        analysis.drift = drift
+
+    def finish(self, analysis: Analysis, corpus_vectors: np.ndarray | None = None) -> Report:
+        """Drift, headline similarity, signals and the quality score, from attached vectors.
+
+        ``corpus_vectors``: paragraph vectors of the other articles of the batch, if any (see
+        :meth:`finish_many`).
+        """
+        units, text = analysis.units, analysis.text
+        drift = analysis.drift = self.detect_drift(analysis, corpus_vectors)
         flags = list(analysis.flags)
         for o in drift.offtopic_paragraphs:
             span = units.paragraphs[o.index]

@@ -12,6 +12,7 @@ from coherence.detectors.drift import (
     median_of_others,
     optimal_segments,
 )
+from coherence.detectors.topics import CorpusTopics
 
 DIM = 32
 
@@ -101,9 +102,10 @@ def test_one_outlier_paragraph_is_flagged_and_nothing_else():
 def test_a_spliced_block_cannot_vouch_for_itself():
     rng = np.random.default_rng(4)
     paragraphs = _topic_vectors(rng, [0, 0, 0, 0, 0, 8, 8, 8])
-    flagged = [o.index for o in _detect(DriftDetector(), paragraphs).offtopic_paragraphs]
+    flagged = [o.index for o in _detect(DriftDetector(paragraph_threshold=0.14), paragraphs).offtopic_paragraphs]
     assert flagged == [5, 6, 7]
-    once = [o.index for o in _detect(DriftDetector(max_iterations=1), paragraphs).offtopic_paragraphs]
+    once = DriftDetector(paragraph_threshold=0.14, max_iterations=1)
+    once = [o.index for o in _detect(once, paragraphs).offtopic_paragraphs]
     assert len(once) < 3
 
 
@@ -217,3 +219,53 @@ def test_seed_article_iran_sentence_is_offtopic(seed_report):
     text, report = seed_report
     start = text.index("In his first major foreign policy speech")
     assert any(f.start <= start < f.end for f in report.flags_of("offtopic"))
+
+
+# -- corpus-aware evidence (batch mode) ---------------------------------------------------------------
+def test_corpus_topics_leaves_out_the_article_and_text_it_shares():
+    rng = np.random.default_rng(9)
+    own = _topic_vectors(rng, [0, 0, 1])
+    duplicate = own[[2]]  # another article repeating one of its paragraphs
+    other = _topic_vectors(rng, [2, 3])
+    corpus = CorpusTopics(min_articles=3).fit([own, np.vstack([duplicate, other[:1]]), other[1:]])
+    others = corpus.others(0)
+    assert len(others) == 2
+    assert np.allclose(np.sort(others @ other.T, axis=None)[-2:], 1.0)
+    assert CorpusTopics(min_articles=4).fit([own, other]).others(0) is None
+
+
+def _corpus_article(rng: np.random.Generator):
+    """Five one-sentence paragraphs on topic 0, the fourth slightly off and near topic 5."""
+    sentences = _topic_vectors(rng, [0, 0, 0, 0, 0])
+    sentences[3] = sentences[3] + 0.9 * np.eye(DIM)[5]
+    sentences[3] /= np.linalg.norm(sentences[3])
+    corpus = _topic_vectors(rng, [5, 5, 5, 6, 7, 8])  # other articles: topic 5 is one of them
+    return sentences, corpus
+
+
+def test_corpus_evidence_raises_the_unit_close_to_another_article():
+    rng = np.random.default_rng(10)
+    sentences, corpus = _corpus_article(rng)
+    n = len(sentences)
+    kwargs = dict(paragraph_words=np.full(n, 40), sentence_words=np.full(n, 40))
+    alone = DriftDetector(corpus_weight=1.0).detect(sentences, sentences, list(range(n)), **kwargs)
+    batch = DriftDetector(corpus_weight=1.0).detect(
+        sentences, sentences, list(range(n)), corpus_vectors=corpus, **kwargs
+    )
+    gain = batch.sentence_evidence - alone.sentence_evidence
+    assert int(np.argmax(gain)) == 3 and gain[3] > 0
+    assert batch.sentence_corpus_contrast is not None and alone.sentence_corpus_contrast is None
+    off = DriftDetector(corpus_weight=0.0).detect(sentences, sentences, list(range(n)), corpus_vectors=corpus, **kwargs)
+    assert np.allclose(off.sentence_evidence, alone.sentence_evidence, equal_nan=True)
+
+
+def test_scorer_batches_give_corpus_evidence_only_to_big_enough_batches(scorer, fixture_articles):
+    from coherence import Scorer
+    from coherence.detectors.drift import DriftDetector as Detector
+
+    on = Scorer(embedder=scorer.embedder, drift_detector=Detector(corpus_weight=1.0, corpus_min_articles=3))
+    articles = [fixture_articles[k] for k in ("clean-economy", "clean-science", "clean-sport", "spliced-paragraph")]
+    batch = list(on.score_many(articles))
+    assert all(r.analysis.drift.sentence_corpus_contrast is not None for r in batch)
+    alone = on.score(articles[0]["text"], title=articles[0].get("title"))
+    assert alone.analysis.drift.sentence_corpus_contrast is None

@@ -82,6 +82,26 @@ def prepare_splices(docs, scorer: Scorer):
     return analyses
 
 
+def batches(docs, size: int) -> list[list[int]]:
+    """Document indices in the batches a user's run would score together: each kind of document
+    (unmodified, different-topic splice, same-topic splice) on its own, so that no batch holds two
+    versions of one source article, in chunks of ``size`` articles."""
+    out = []
+    for relation in ("none", "different", "same"):
+        idx = [i for i, d in enumerate(docs) if d.relation == relation]
+        out += [idx[first : first + size] for first in range(0, len(idx), size)]
+    return out
+
+
+def finish_in_batches(docs, analyses, scorer: Scorer) -> list:
+    """Reports in document order, each batch of :func:`batches` finished together."""
+    reports: list = [None] * len(docs)
+    for chunk in batches(docs, scorer.chunk_size):
+        for i, report in zip(chunk, scorer.finish_many([analyses[i] for i in chunk]), strict=True):
+            reports[i] = report
+    return reports
+
+
 def run_splices(docs, analyses, scorer: Scorer) -> tuple[str, dict, float]:
     flags, scores, seconds = [], [], 0.0
     detect = scorer.drift_detector.detect
@@ -95,12 +115,12 @@ def run_splices(docs, analyses, scorer: Scorer) -> tuple[str, dict, float]:
 
     scorer.drift_detector.detect = timed
     try:
-        for a in analyses:
-            report = scorer.finish(a)
-            flags.append([(f.start, f.end) for f in report.flags_of("offtopic")])
-            scores.append(float(a.drift.article_score))
+        reports = finish_in_batches(docs, analyses, scorer)
     finally:
         del scorer.drift_detector.detect
+    for report, a in zip(reports, analyses, strict=True):
+        flags.append([(f.start, f.end) for f in report.flags_of("offtopic")])
+        scores.append(float(a.drift.article_score))
     result = splices.evaluate(docs, flags, scores)
     return _splice_table(result), result, seconds
 

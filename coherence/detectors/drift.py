@@ -16,6 +16,8 @@ Two questions are answered from the same vectors:
     own paragraph (local coherence), and lexical cohesion (the share of their content words that
     occur elsewhere in the article, see :mod:`coherence.detectors.cohesion`). Short sentences
     say little, so the evidence of any unit is scaled by ``min(1, words / length_scale)``.
+    Optionally (``corpus_weight``), when articles are scored in a batch: how much closer a
+    sentence is to the passages of *other* articles than to its own (:mod:`coherence.detectors.topics`).
 
   A unit is off-topic when its evidence reaches the threshold for its level. Thresholds and
   weights were tuned on the dev half of the BBC splice benchmark (``benchmarks/drift``).
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coherence.detectors.cohesion import LexicalCohesion
+from coherence.detectors.topics import CorpusTopics
 
 HEADLINE_METHODS = ("centroid", "max_paragraph", "max_sentence", "top3_sentences", "lead", "centroid_max_sentence")
 
@@ -65,6 +68,8 @@ class DriftResult:
     article_score: float = 0.0  # max evidence / threshold over all units: >= 1 means something is flagged
     paragraph_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
+    sentence_corpus_similarity: np.ndarray | None = None  # to the nearest paragraphs of other articles
+    sentence_corpus_contrast: np.ndarray | None = None  # how much closer to them than to its own article
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
@@ -189,7 +194,8 @@ class DriftDetector:
         Share of the paragraph evidence that comes from similarity to the headline (the rest
         from similarity to the rest of the article); ignored when there is no headline.
     paragraph_threshold, sentence_threshold:
-        Evidence at or above which a paragraph or a sentence is off-topic.
+        Evidence at or above which a paragraph or a sentence is off-topic (chosen on BBC dev, 300
+        sources: best F1 with at most 2.5% of unmodified articles flagged, ``benchmarks.drift.tune``).
     lexical_weight:
         Weight of lexical cohesion in the sentence evidence.
     length_scale:
@@ -203,6 +209,21 @@ class DriftDetector:
     local_window:
         A sentence's local context is the rest of its paragraph plus this many sentences on
         either side (0 was best on BBC dev).
+    corpus_weight:
+        Weight of the corpus contrast in the sentence evidence; used only when :meth:`detect` is
+        given ``corpus_vectors`` (the paragraphs of the batch's *other* articles). 0 (off) by
+        default: on BBC dev it gained at most 0.01 F1 at the same false-alarm rate, because news
+        corpora hold many stories on the same events (see docs/benchmarks/drift.md). The contrast
+        is how much closer a sentence is to its nearest passages in the other articles than
+        ``corpus_reference`` is to the rest of its own article.
+    corpus_reference:
+        "sentence": the sentence itself; "neighbours": those nearest passages (a sentence whose
+        neighbours elsewhere are about its own article's topic is not off-topic however close
+        it is to them); "mean": the mean of both.
+    corpus_neighbours:
+        How many nearest paragraphs of other articles a sentence is compared with.
+    corpus_min_articles:
+        Batches with fewer articles are scored without corpus evidence (see :meth:`corpus`).
     """
 
     def __init__(
@@ -212,13 +233,17 @@ class DriftDetector:
         min_units: int = 3,
         min_words: int = 10,
         headline_weight: float = 0.85,
-        paragraph_threshold: float = 0.14,
+        paragraph_threshold: float = 0.18,
         sentence_threshold: float = 0.55,
         lexical_weight: float = 0.5,
         length_scale: float = 20.0,
         headline_method: str = "max_paragraph",
         max_iterations: int = 3,
         local_window: int = 0,
+        corpus_weight: float = 0.0,
+        corpus_reference: str = "mean",
+        corpus_neighbours: int = 3,
+        corpus_min_articles: int = 20,
     ) -> None:
         self.segment_penalty = segment_penalty
         self.min_units = min_units
@@ -231,6 +256,10 @@ class DriftDetector:
         self.headline_method = headline_method
         self.max_iterations = max_iterations
         self.local_window = local_window
+        self.corpus_weight = corpus_weight
+        self.corpus_reference = corpus_reference
+        self.corpus_neighbours = corpus_neighbours
+        self.corpus_min_articles = corpus_min_articles
 
     # -- segmentation ---------------------------------------------------------------------------
     def segment(self, vectors: np.ndarray, allowed: np.ndarray | None = None) -> list[int]:
@@ -245,6 +274,30 @@ class DriftDetector:
         return optimal_segments(vectors, self.segment_penalty * np.log(n), allowed)
 
     # -- off-topic units ------------------------------------------------------------------------
+    def corpus(self, paragraph_vectors: Sequence[np.ndarray]) -> CorpusTopics:
+        """The batch's paragraph vectors (one array per article), for ``detect(corpus_vectors=...)``."""
+        return CorpusTopics(min_articles=self.corpus_min_articles).fit(paragraph_vectors)
+
+    def corpus_neighbours_of(self, vectors: np.ndarray, corpus_vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mean cosine of each unit to its ``corpus_neighbours`` nearest corpus paragraphs, the
+        normalised mean vector of those paragraphs)."""
+        k = min(self.corpus_neighbours, len(corpus_vectors))
+        sims = vectors @ corpus_vectors.T
+        nearest = np.argpartition(sims, -k, axis=1)[:, -k:]
+        return np.take_along_axis(sims, nearest, axis=1).mean(axis=1), _normalize(corpus_vectors[nearest].mean(axis=1))
+
+    def corpus_contrast(
+        self, vectors: np.ndarray, own_similarity: np.ndarray, rest: np.ndarray, corpus_vectors: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(similarity of each unit to its nearest corpus passages, how much closer it is to them than
+        ``corpus_reference`` is to ``rest``, the normalised rest of the article seen from each unit)."""
+        near, neighbours = self.corpus_neighbours_of(vectors, corpus_vectors)
+        neighbours_own = np.einsum("ij,ij->i", neighbours, rest)
+        reference = {"sentence": own_similarity, "neighbours": neighbours_own}.get(
+            self.corpus_reference, (own_similarity + neighbours_own) / 2
+        )
+        return near, near - reference
+
     def detect(
         self,
         paragraph_vectors: np.ndarray,
@@ -255,8 +308,13 @@ class DriftDetector:
         sentence_words: np.ndarray | None = None,
         headline_vector: np.ndarray | None = None,
         sentence_texts: Sequence[str] | None = None,
+        corpus_vectors: np.ndarray | None = None,
     ) -> DriftResult:
-        """Similarities, evidence, segments and off-topic units of one article."""
+        """Similarities, evidence, segments and off-topic units of one article.
+
+        ``corpus_vectors``: paragraph vectors of the other articles scored with this one
+        (:meth:`CorpusTopics.others`); ``None`` for an article on its own.
+        """
         n_par, n_sent = len(paragraph_vectors), len(sentence_vectors)
         owner = np.asarray(sentence_paragraph, dtype=int)
         weights = np.ones(n_par) if paragraph_weights is None else np.asarray(paragraph_weights, dtype=float)
@@ -322,7 +380,7 @@ class DriftDetector:
         # Sentences: other paragraphs, own paragraph (local coherence), lexical cohesion.
         sent_ev = np.full(n_sent, np.nan)
         if n_sent >= self.min_units and n_par:
-            other_par, local = self._sentence_context(
+            other_par, local, rest = self._sentence_context(
                 paragraph_vectors, sentence_vectors, owner, weights * reference, sent_sim
             )
             lexical = LexicalCohesion().shared(sentence_texts)[0] if sentence_texts is not None else np.ones(n_sent)
@@ -335,6 +393,11 @@ class DriftDetector:
                 + drop_and_level(local, ref)
                 + self.lexical_weight * drop_and_level(lexical, ref)
             )
+            use_corpus = corpus_vectors is not None and len(corpus_vectors) > 0 and self.corpus_weight > 0
+            if use_corpus:
+                near, contrast = self.corpus_contrast(sentence_vectors, other_par, rest, corpus_vectors)
+                result.sentence_corpus_similarity, result.sentence_corpus_contrast = near, contrast
+                raw = raw + self.corpus_weight * drop_and_level(-contrast, ref)
             sent_ev = raw * np.minimum(1.0, sent_words / self.length_scale)
             flagged = {o.index for o in result.offtopic_paragraphs}
             sent_ev[(sent_words < self.min_words) | np.isin(owner, list(flagged))] = np.nan
@@ -345,6 +408,11 @@ class DriftDetector:
                     f"{local[j]:.2f} (median {np.median(local):.2f}); {lexical[j]:.0%} of its content words "
                     f"occur elsewhere (median {np.median(lexical):.0%})"
                 )
+                if use_corpus:
+                    reason += (
+                        f"; {result.sentence_corpus_contrast[j]:+.2f} closer to passages of other articles "
+                        f"than to its own (article median {np.median(result.sentence_corpus_contrast):+.2f})"
+                    )
                 result.offtopic_sentences.append(
                     UnitOutlier(int(j), self._score(sent_ev[j], self.sentence_threshold), reason)
                 )
@@ -367,12 +435,12 @@ class DriftDetector:
         return evidence
 
     def _sentence_context(self, paragraphs, sentences, owner, weights, fallback):
-        """Per sentence: cosine to the other paragraphs, and to its context (the other sentences of
-        its paragraph plus ``local_window`` sentences either side)."""
+        """Per sentence: cosine to the other paragraphs, to its context (the other sentences of its
+        paragraph plus ``local_window`` sentences either side), and the normalised rest of the article."""
         n_sent = len(sentences)
         total = (weights[:, None] * paragraphs).sum(0)
-        others = total[None, :] - weights[owner][:, None] * paragraphs[owner]
-        other_par = np.einsum("ij,ij->i", sentences, _normalize(others))
+        rest = _normalize(total[None, :] - weights[owner][:, None] * paragraphs[owner])
+        other_par = np.einsum("ij,ij->i", sentences, rest)
         local = np.empty(n_sent)
         for j in range(n_sent):
             window = np.arange(max(0, j - self.local_window), min(n_sent, j + self.local_window + 1))
@@ -383,7 +451,8 @@ class DriftDetector:
             local[j] = float(sentences[j] @ _normalize(sentences[mates].sum(0))) if len(mates) else fallback[j]
         if len(paragraphs) < 2:
             other_par = fallback
-        return other_par, local
+            rest = _normalize(sentences.sum(0)[None, :] - sentences)
+        return other_par, local, rest
 
     @staticmethod
     def _score(evidence: float, threshold: float) -> float:
