@@ -8,6 +8,7 @@ Embeddings are cached on disk (``--cache-dir``), so a rerun costs only the detec
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import sys
@@ -18,7 +19,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from benchmarks.drift import fnc, segmentation, splices
-from benchmarks.drift.data import choi_docs, wiki50_docs
+from benchmarks.drift.data import choi_docs, read_jsonl, wiki50_docs
 from benchmarks.drift.embed import CachedEmbedder
 from coherence import Scorer
 from coherence.article import Article
@@ -212,6 +213,59 @@ def run_bbc_headlines(docs, analyses, scorer: Scorer, seed: int = 13) -> tuple[s
     return _table(["variant", "ROC-AUC own vs random title"], [[n, v] for n, v in aucs.items()]), aucs
 
 
+# -- the seed article ------------------------------------------------------------------------------
+SEED_SPLICE_OFFSET = 2924  # a character inside the spliced sentence of seeds/seed-article.txt
+SEED_BATCHES = ("fakenewsnet_v1", "fnc1_bodies")  # the seed is scored with the first 127 records of each
+SEED_SETTINGS = {
+    "default (corpus off)": {},
+    "corpus_weight 2, threshold 1.57 (dev budget)": {"corpus_weight": 2.0, "sentence_threshold": 1.57},
+    "corpus_weight 2, threshold 0.55 (not calibrated)": {"corpus_weight": 2.0},
+}
+
+
+def run_seed(data: Path, scorer: Scorer) -> str:
+    """Rank of the seed's spliced sentence by sentence evidence, alone and in batches of real articles."""
+    path = data.parent / "seeds" / "seed-article.txt"
+    text = path.read_text(encoding="utf-8")
+    seed = scorer.prepare(Article("seed", text, None, None, None, {}))
+    seed.attach_vectors(scorer.embedder.embed(seed.texts_to_embed()))
+    target = next(i for i, s in enumerate(seed.units.sentences) if s.start <= SEED_SPLICE_OFFSET < s.end)
+    batches_of = {"alone": [seed]}
+    for name in SEED_BATCHES:
+        records = list(itertools.islice(read_jsonl(data / "news" / f"{name}.jsonl.gz"), 127))
+        others = [scorer.prepare(Article(r["id"], r["text"], r.get("title"), None, None, {})) for r in records]
+        others = [a for a in others if hasattr(a, "units")]
+        for a in others:
+            a.attach_vectors(scorer.embedder.embed(a.texts_to_embed()))
+        batches_of[f"with {len(others)} {name}"] = [seed, *others]
+    rows, detector = [], scorer.drift_detector
+    try:
+        for setting, params in SEED_SETTINGS.items():
+            scorer.drift_detector = DriftDetector(**params)
+            for batch, analyses in batches_of.items():
+                report = scorer.finish_many(analyses)[0]
+                evidence = np.nan_to_num(seed.drift.sentence_evidence, nan=-np.inf)
+                rank = int((evidence > evidence[target]).sum()) + 1
+                flags = report.flags_of("offtopic")
+                hit = any(f.start <= SEED_SPLICE_OFFSET < f.end for f in flags)
+                yarmouk = sum(any(w in text[f.start : f.end] for w in ("Yarmouk", "Yarmuk", "evacuat")) for f in flags)
+                rows.append(
+                    [
+                        setting,
+                        batch,
+                        f"{rank} of {len(evidence)}",
+                        float(evidence[target]),
+                        "yes" if hit else "no",
+                        len(flags) - hit,
+                        yarmouk,
+                    ]
+                )
+    finally:
+        scorer.drift_detector = detector
+    header = ["setting", "scored", "spliced sentence rank", "its evidence", "flagged", "other flags", "of them Yarmouk"]
+    return _table(header, rows)
+
+
 # -- cost -----------------------------------------------------------------------------------------
 def embedding_seconds_per_text(texts: list[str], sample: int = 400, seed: int = 13) -> float:
     """Seconds per text of the plain (uncached) embedder on a random sample of the texts."""
@@ -278,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
             sections.append(
                 "### headline_similarity on BBC dev (own title vs a random title and a same-topic title)\n\n" + htext
             )
+    if "seed" in args.tasks:
+        sections.append(
+            "### The seed article: its spliced sentence by sentence evidence, alone and in a batch\n\n"
+            + run_seed(args.data, scorer)
+        )
     if "fnc" in args.tasks:
         text, _ = run_fnc(args.data, scorer)
         sections.append("### FNC-1 competition test: headline_similarity, related vs unrelated\n\n" + text)
