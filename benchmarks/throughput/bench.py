@@ -154,12 +154,25 @@ def _measure_host(scorer, args) -> dict:
 
 
 def _measure_interleaved(scorer, args) -> dict:
-    """torch and onnx encoding of the same chunks, alternating, so both see the same machine load."""
+    """torch and onnx encoding of the same chunks, in turn, so both see the same machine load.
+
+    Also in turn: plain ``SentenceTransformer.encode`` (character-length sorted batches of
+    ``batch_size``, what the torch backend did before token batching), as a reference.
+    """
     from coherence.embedding import Embedder
     from coherence.io import read_articles
 
     backends = {b: Embedder(backend=b, batch_size=args.batch_size).load() for b in ("torch", "onnx")}
-    seconds = {"torch": 0.0, "onnx": 0.0}
+    st = backends["torch"]._load()
+    encoders = {
+        "torch": backends["torch"].encode,
+        "onnx": backends["onnx"].encode,
+        "st": lambda texts: st.encode(
+            texts, batch_size=args.batch_size, normalize_embeddings=True, convert_to_numpy=True
+        ),
+    }
+    names = list(encoders)
+    seconds = dict.fromkeys(names, 0.0)
     n_articles, n_units, cosines = 0, 0, []
     articles = read_articles(args.corpus)
     turn = 0
@@ -167,9 +180,9 @@ def _measure_interleaved(scorer, args) -> dict:
         prepared = scorer._prepare_chunk(chunk)
         unique = list(dict.fromkeys(t for p in prepared if hasattr(p, "texts_to_embed") for t in p.texts_to_embed()))
         vectors = {}
-        for name in ("torch", "onnx") if turn % 2 == 0 else ("onnx", "torch"):
+        for name in names[turn % 3 :] + names[: turn % 3]:  # each goes first, second and last in turn
             t0 = time.perf_counter()
-            vectors[name] = backends[name].encode(unique)
+            vectors[name] = encoders[name](unique)
             seconds[name] += time.perf_counter() - t0
         cosines.extend((vectors["torch"] * vectors["onnx"]).sum(axis=1).tolist())
         n_articles, n_units, turn = n_articles + len(chunk), n_units + len(unique), turn + 1
@@ -177,7 +190,10 @@ def _measure_interleaved(scorer, args) -> dict:
         "seconds": seconds["torch"] + seconds["onnx"],
         "seconds_torch": seconds["torch"],
         "seconds_onnx": seconds["onnx"],
+        "seconds_st": seconds["st"],
         "speedup": seconds["torch"] / seconds["onnx"],
+        "speedup_vs_st": seconds["st"] / seconds["onnx"],
+        "torch_vs_st": seconds["st"] / seconds["torch"],
         "mean_cosine": sum(cosines) / len(cosines),
         "min_cosine": min(cosines),
         "articles": n_articles,
@@ -323,7 +339,9 @@ def main() -> None:
                     print(
                         f"n={n:>6} interleaved encode: torch {r['seconds_torch']:.1f} s,"
                         f" onnx {r['seconds_onnx']:.1f} s, onnx speedup {r['speedup']:.2f}x,"
-                        f" cosine mean {r['mean_cosine']:.4f} min {r['min_cosine']:.4f}",
+                        f" cosine mean {r['mean_cosine']:.4f} min {r['min_cosine']:.4f};"
+                        f" plain SentenceTransformer.encode {r['seconds_st']:.1f} s (torch backend"
+                        f" {r['torch_vs_st']:.2f}x, onnx {r['speedup_vs_st']:.2f}x of it)",
                         flush=True,
                     )
                 if "host" in row and "encode" in row:
