@@ -218,8 +218,8 @@ SEED_SPLICE_OFFSET = 2924  # a character inside the spliced sentence of seeds/se
 SEED_BATCHES = ("fakenewsnet_v1", "fnc1_bodies")  # the seed is scored with the first 127 records of each
 SEED_SETTINGS = {
     "default (corpus off)": {},
-    "corpus_weight 2, threshold 1.57 (dev budget)": {"corpus_weight": 2.0, "sentence_threshold": 1.57},
-    "corpus_weight 2, threshold 0.55 (not calibrated)": {"corpus_weight": 2.0},
+    "corpus_weight 1, threshold 1.13 (dev budget)": {"corpus_weight": 1.0, "sentence_threshold": 1.13},
+    "corpus_weight 2, threshold 0.62 (not calibrated)": {"corpus_weight": 2.0},
 }
 
 
