@@ -26,7 +26,7 @@ def field_options(func):
 
 
 def model_options(func):
-    func = click.option("--batch-size", default=64, show_default=True, help="Texts per forward pass.")(func)
+    func = click.option("--batch-size", default=256, show_default=True, help="Texts per forward pass, at most.")(func)
     func = click.option("--device", default=None, help="cpu, cuda, ... (default: CUDA when available).")(func)
     func = click.option(
         "--model",

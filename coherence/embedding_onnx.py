@@ -191,7 +191,7 @@ class OnnxEncoder:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32, copy=False)
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64, max_batch_tokens: int | None = None) -> np.ndarray:
+    def encode(self, texts: Sequence[str], batch_size: int = 256, max_batch_tokens: int | None = None) -> np.ndarray:
         """Token-length-sorted batches (see :func:`~coherence.embedding.length_sorted_batches`);
         the next batch is padded while the model runs this one."""
         texts = list(texts)

@@ -77,7 +77,7 @@ class Scorer:
         model: str = DEFAULT_MODEL,
         *,
         device: str | None = None,
-        batch_size: int = 64,
+        batch_size: int = 256,
         precision: str | None = None,
         threshold: float = 0.5,
         chunk_size: int = 128,

@@ -250,7 +250,7 @@ def child_main(argv) -> None:
     parser.add_argument("--measure")
     parser.add_argument("--backend")
     parser.add_argument("--device", default=None)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
     args = parser.parse_args(argv)  # measure "serial": the pipeline without the prefetch thread
@@ -306,7 +306,7 @@ def main() -> None:
     parser.add_argument("--backend", nargs="+", default=["torch", "onnx"], choices=["torch", "onnx"])
     parser.add_argument("--measure", nargs="*", default=["encode", "pipeline", "forward"])
     parser.add_argument("--device", default=None)
-    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--batch-size", type=int, default=256)
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
     parser.add_argument(
