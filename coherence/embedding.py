@@ -12,7 +12,7 @@ Two backends compute the same vectors:
   model runs the current one; on a GPU the model runs in fp16 and the vectors stay on the card
   until the call ends.
 * ``"onnx"``: an int8 ONNX Runtime model for CPUs, built locally from the same weights on first
-  use and cached (see :mod:`coherence.embedding_onnx`). About 2x faster on a CPU; its vectors
+  use and cached (see :mod:`coherence.embedding_onnx`). About 1.9x faster on a CPU; its vectors
   agree with torch's at a mean cosine >= 0.99 (checked when it is built).
 
 Every call embeds each distinct text once, and with ``cache_dir`` vectors are kept on disk
@@ -78,8 +78,8 @@ class Embedder:
         ``"cpu"``, ``"cuda"``, ... ; ``None`` picks CUDA when available.
     batch_size:
         Texts per forward pass, at most. Texts are sorted by token length before batching. On a
-        CPU, 256 with the token budget ran torch about 1.4x faster than 64 (on short units the
-        larger batches pay; docs/benchmarks/throughput.md).
+        CPU, 256 with the token budget ran torch 1.2-1.4x faster than 64 in most runs (larger
+        batches of short units pay; docs/benchmarks/throughput.md).
     max_batch_tokens:
         Padded tokens per forward pass, at most (texts x the longest text's tokens): batches of
         short texts are ``batch_size`` long, batches of long ones shorter. ``None`` means
