@@ -77,9 +77,7 @@ def test_explain_prints_flags_with_quotes(small_corpus, scores):
 
 def test_explain_a_text_file(tmp_path):
     path = tmp_path / "story.txt"
-    path.write_text(
-        "Posted by Jo Bloggs | May 1, 2020\n\nThe river rose overnight.\n\nShare this:\n", encoding="utf-8"
-    )
+    path.write_text("Posted by Jo Bloggs | May 1, 2020\n\nThe river rose overnight.\n\nShare this:\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["explain", str(path)])
     assert result.exit_code == 0, result.output
     assert "byline" in result.output and "share_widget" in result.output
@@ -87,12 +85,7 @@ def test_explain_a_text_file(tmp_path):
 
 def test_unusable_arguments_exit_nonzero(tmp_path):
     runner = CliRunner()
-    assert (
-        runner.invoke(
-            main, ["score", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")]
-        ).exit_code
-        != 0
-    )
+    assert runner.invoke(main, ["score", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "o.jsonl")]).exit_code != 0
     assert runner.invoke(main, ["score"]).exit_code != 0
 
 

@@ -33,11 +33,7 @@ def test_jsonl_with_bad_lines_yields_one_item_per_line(tmp_path):
         and "corpus.jsonl:2" in items[1].message
         and "malformed JSON" in items[1].message
     )
-    assert (
-        isinstance(items[2], RecordError)
-        and "'b'" in items[2].message
-        and "missing text field" in items[2].message
-    )
+    assert isinstance(items[2], RecordError) and "'b'" in items[2].message and "missing text field" in items[2].message
     assert isinstance(items[3], Article) and items[3].id == "corpus.jsonl:4"
     assert "must be a string, got int" in items[4].message
     assert "got list" in items[5].message

@@ -13,6 +13,7 @@ that holds ``news/``). Exit status is 1 if any label fails a check.
 
 Other code can use :func:`load_labels` and :func:`iter_labelled_lines`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,21 @@ DEFAULT_LABELS = HERE / "artifact_lines.jsonl"
 
 LABELS = ("content", "artifact", "mixed")
 CATEGORIES = (
-    "share_widget", "byline", "dateline", "navigation", "subscription", "advertisement",
-    "legal", "caption", "related_links", "source_attribution", "social_embed", "markup",
-    "encoding", "error_page", "other",
+    "share_widget",
+    "byline",
+    "dateline",
+    "navigation",
+    "subscription",
+    "advertisement",
+    "legal",
+    "caption",
+    "related_links",
+    "source_attribution",
+    "social_embed",
+    "markup",
+    "encoding",
+    "error_page",
+    "other",
 )
 SPLITS = ("dev", "test")
 
@@ -62,7 +75,7 @@ def iter_labelled_lines(data_dir: Path = DEFAULT_DATA, labels_path: Path = DEFAU
     labels = load_labels(labels_path)
     texts = load_texts(data_dir, [d["file"] for d in labels], [(d["file"], d["id"]) for d in labels])
     for d in labels:
-        yield d, texts[(d["file"], d["id"])][d["start"]:d["end"]]
+        yield d, texts[(d["file"], d["id"])][d["start"] : d["end"]]
 
 
 def check(labels: list[dict], texts: dict) -> list[str]:
@@ -137,8 +150,12 @@ def crosstab(labels, row_key, col_key, cols) -> str:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                    help="folder holding news/*.jsonl.gz (default: ../shared/data from the repo root)")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_DATA,
+        help="folder holding news/*.jsonl.gz (default: ../shared/data from the repo root)",
+    )
     ap.add_argument("--labels", type=Path, default=DEFAULT_LABELS)
     args = ap.parse_args(argv)
 
