@@ -19,6 +19,7 @@ from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.language import LanguageDetector
 from coherence.detectors.order import ParagraphOrder
 from coherence.detectors.position import ParagraphPosition
+from coherence.detectors.topics import CorpusTopics
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
@@ -213,11 +214,11 @@ class Scorer:
         """Finish the analyses of one batch (vectors attached), each compared with the batch's other
         articles (corpus-aware drift evidence, see :mod:`coherence.detectors.topics`)."""
         analyses = [p for p in prepared if isinstance(p, Analysis)]
-        corpus = self.drift_detector.corpus([a.paragraph_vectors for a in analyses])
+        corpus = None
+        if self.drift_detector.corpus_weight > 0:  # opt-in; nothing to compute when it is off
+            corpus = self.drift_detector.corpus([a.paragraph_vectors for a in analyses])
         position = {id(a): i for i, a in enumerate(analyses)}
-        return [
-            p if isinstance(p, Report) else self._finish_safely(p, corpus.others(position[id(p)])) for p in prepared
-        ]
+        return [p if isinstance(p, Report) else self._finish_safely(p, corpus, position[id(p)]) for p in prepared]
 
     def prepare(self, article: Article) -> Analysis | Report:
         """Everything that needs no embedding: artifacts, headline, repeats, content units."""
@@ -253,9 +254,9 @@ class Scorer:
         flags += language_flags
         return Analysis(article, text, headline, flags, units, warnings)
 
-    def _finish_safely(self, analysis: Analysis, corpus_vectors: np.ndarray | None = None) -> Report:
+    def _finish_safely(self, analysis: Analysis, corpus: CorpusTopics | None = None, index: int = 0) -> Report:
         try:
-            return self.finish(analysis, corpus_vectors)
+            return self.finish(analysis, corpus.others(index) if corpus is not None else None)
         except ImportError:
             raise
         except Exception as exc:  # noqa: BLE001
