@@ -3,6 +3,7 @@
 
     python benchmarks/artifacts/eval_lines.py --split test      # the reported numbers
     python benchmarks/artifacts/eval_lines.py --split dev -v    # tuning (lists the errors)
+    python benchmarks/artifacts/eval_lines.py --split dev --batch 3   # one labelling batch only
 
 Every system sees each labelled record's whole text and says, for every labelled line, artifact or
 content (and, where it can, a category). A line counts as artifact for coherence when artifact
@@ -97,9 +98,12 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="list coherence's errors (dev only!)")
+    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch (1, 2 or 3)")
     args = ap.parse_args(argv)
 
     labels = [d for d in load_labels() if args.split == "all" or d["split"] == args.split]
+    if args.batch is not None:
+        labels = [d for d in labels if d.get("batch", 1) == args.batch]
     by_record = collections.defaultdict(list)
     for d in labels:
         by_record[(d["file"], d["id"])].append(d)
@@ -134,9 +138,9 @@ def main(argv=None):
                         kind = "FN" if t else "FP"
                         line = text[d["start"] : d["end"]]
                         print(f"{kind} {d['category'] or pc} {d['id']} {line[:140]!r}")
-    results = {"split": args.split, "lines": len(labels), "systems": {}}
+    results = {"split": args.split, "batch": args.batch, "lines": len(labels), "systems": {}}
     n_artifact = sum(d["label"] != "content" for d in labels)
-    print(f"split={args.split} lines={len(labels)} artifact lines={n_artifact}")
+    print(f"split={args.split} batch={args.batch or 'all'} lines={len(labels)} artifact lines={n_artifact}")
     print(f"{'system':24} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
     for s in systems:
         r = score([x[:4] for x in rows[s]])
