@@ -169,6 +169,12 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
             tail = " ".join(text.split()[-6:])
             return f"the text stops mid-sentence (“…{tail}”)"
         return "the text stops mid-sentence"
+    if name == "opens_mid_story":
+        return "the text opens like a continuation (a connective, a pronoun, a quotation or an unnamed speaker)"
+    if name == "names_before_introduction":
+        count = int(_signal(report, "names_before_introduction") or 0)
+        who = "a person is" if count == 1 else f"{count} people are"
+        return f"{who} referred to by title (Mr, Ms, ...) before being introduced by full name"
     if name == "too_short":
         return f"only {int(_signal(report, 'content_words') or 0)} words of article text"
     return name.replace("_", " ")

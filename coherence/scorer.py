@@ -16,6 +16,7 @@ from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.corpus import CorpusIndex
 from coherence.detectors.drift import boundary_cohesion
 from coherence.detectors.heuristics import DocumentHeuristics
+from coherence.detectors.introductions import StoryIntroductions
 from coherence.detectors.language import LanguageDetector
 from coherence.detectors.order import ParagraphOrder
 from coherence.detectors.position import ParagraphPosition
@@ -61,6 +62,9 @@ class Scorer:
     paragraph_position:
         The paragraph-position probe (:class:`~coherence.detectors.position.ParagraphPosition`);
         ``None`` loads the bundled one.
+    story_introductions:
+        Text cues of a text that does not start where its story starts
+        (:class:`~coherence.detectors.introductions.StoryIntroductions`); ``None``: defaults.
     corpus_duplicates:
         In :meth:`score_many`, find exact and near-duplicate bodies and shared headlines across the
         batch (streaming, MinHash LSH) and fill each report's ``corpus``.
@@ -94,6 +98,7 @@ class Scorer:
         heuristics: DocumentHeuristics | None = None,
         paragraph_order: ParagraphOrder | None = None,
         paragraph_position: ParagraphPosition | None = None,
+        story_introductions: StoryIntroductions | None = None,
         corpus_duplicates: bool = True,
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
@@ -117,6 +122,7 @@ class Scorer:
         self.heuristics = heuristics or DocumentHeuristics()
         self.paragraph_order = paragraph_order or ParagraphOrder()
         self.paragraph_position = paragraph_position or ParagraphPosition.load()
+        self.story_introductions = story_introductions or StoryIntroductions()
         self.corpus_duplicates = corpus_duplicates
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
@@ -367,6 +373,7 @@ class Scorer:
             "max_sentence_evidence": _nanmax(drift.sentence_evidence),
             "max_paragraph_evidence": _nanmax(drift.paragraph_evidence),
             "ends_open": _ends_open(units.paragraph_texts),
+            **self.story_introductions.signals(units.paragraph_texts),
             **self._text_signals(text, flags),
         }
 

@@ -76,6 +76,12 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
         lambda s: _hinge(s, "paragraph_order_z", 1.0) * _hinge(s, "paragraph_position_corr", 1.0),
     ),
     "ends_open": ("ends_open", lambda s: _get(s, "ends_open")),
+    # text cues that the story does not start where the text starts (coherence/detectors/introductions.py)
+    "opens_mid_story": ("opens_mid_story", lambda s: _get(s, "opens_mid_story")),
+    "names_before_introduction": (
+        "names_before_introduction",
+        lambda s: min(_get(s, "names_before_introduction"), 2.0),
+    ),
 }
 
 
