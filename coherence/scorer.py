@@ -20,6 +20,7 @@ from coherence.detectors.introductions import StoryIntroductions
 from coherence.detectors.language import LanguageDetector
 from coherence.detectors.order import ParagraphOrder
 from coherence.detectors.position import ParagraphPosition
+from coherence.detectors.sentence_fit import SentenceFit
 from coherence.detectors.topics import CorpusTopics
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
@@ -65,6 +66,9 @@ class Scorer:
     story_introductions:
         Text cues of a text that does not start where its story starts
         (:class:`~coherence.detectors.introductions.StoryIntroductions`); ``None``: defaults.
+    sentence_fit:
+        The spliced-sentence model (:class:`~coherence.detectors.sentence_fit.SentenceFit`);
+        ``None`` loads the bundled one.
     corpus_duplicates:
         In :meth:`score_many`, find exact and near-duplicate bodies and shared headlines across the
         batch (streaming, MinHash LSH) and fill each report's ``corpus``.
@@ -99,6 +103,7 @@ class Scorer:
         paragraph_order: ParagraphOrder | None = None,
         paragraph_position: ParagraphPosition | None = None,
         story_introductions: StoryIntroductions | None = None,
+        sentence_fit: SentenceFit | None = None,
         corpus_duplicates: bool = True,
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
@@ -123,6 +128,7 @@ class Scorer:
         self.paragraph_order = paragraph_order or ParagraphOrder()
         self.paragraph_position = paragraph_position or ParagraphPosition.load()
         self.story_introductions = story_introductions or StoryIntroductions()
+        self.sentence_fit = sentence_fit or SentenceFit.load()
         self.corpus_duplicates = corpus_duplicates
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
@@ -374,6 +380,7 @@ class Scorer:
             "max_paragraph_evidence": _nanmax(drift.paragraph_evidence),
             "ends_open": _ends_open(units.paragraph_texts),
             **self.story_introductions.signals(units.paragraph_texts),
+            "sentence_splice_logit": self.sentence_fit.max_logit(drift, units.sentence_texts(text)),
             **self._text_signals(text, flags),
         }
 

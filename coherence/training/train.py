@@ -8,7 +8,9 @@ detectors (embeddings cached on disk, so a retrain after a detector change costs
 only), fit the paragraph-position probe (:mod:`coherence.detectors.position`) on the clean
 articles' paragraph vectors (its signal on the training records is cross-fitted: each record is
 scored by a probe fitted without its source article, as the held-out articles will be), turn
-the signals into features (:mod:`coherence.scoring`) and fit a logistic regression.
+the signals into features (:mod:`coherence.scoring`) and fit a logistic regression. The
+sentence-fit model (:mod:`coherence.detectors.sentence_fit`) is fitted and cross-fitted the same
+way, on the single-sentence splices (positives: the inserted sentence) and clean articles.
 The model is then Platt-calibrated on out-of-fold predictions (the recipe of scikit-learn's
 ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``, with folds grouped by source
 article so an article and its damaged copies never straddle a fold) and the calibration is
@@ -31,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from coherence.detectors.position import ParagraphPosition
+from coherence.detectors.sentence_fit import SentenceFit
 from coherence.scoring import FEATURES, QualityModel, quality_features
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
@@ -41,22 +44,29 @@ DEFAULT_COUNTS = {"bbc": 500, "perezrosas": 200}
 
 def score_signals(
     records: Sequence[dict[str, Any]], cache_dir: str | None, log=sys.stderr
-) -> tuple[list[dict[str, float] | None], list[np.ndarray | None]]:
-    """The signals and paragraph vectors of every record (None for one that could not be scored)."""
+) -> tuple[list[dict[str, float] | None], list[np.ndarray | None], list[tuple[np.ndarray, list[str]] | None]]:
+    """The signals, paragraph vectors and sentence-fit inputs with sentence texts of every record
+    (None for one that could not be scored)."""
     from coherence import Scorer
     from coherence.embedding import Embedder
 
     scorer = Scorer(embedder=Embedder(cache_dir=cache_dir or None))
     signals: list[dict[str, float] | None] = []
     vectors: list[np.ndarray | None] = []
+    sentences: list[tuple[np.ndarray, list[str]] | None] = []
     start = time.time()
     for i, report in enumerate(scorer.score_many(records), start=1):
         failed = report.error or report.analysis is None
         signals.append(None if failed else dict(report.signals))
         vectors.append(None if failed else report.analysis.paragraph_vectors)
+        if failed:
+            sentences.append(None)
+        else:
+            texts = report.analysis.units.sentence_texts(report.analysis.text)
+            sentences.append((scorer.sentence_fit.inputs(report.analysis.drift, texts), texts))
         if i % 200 == 0 or i == len(records):
             print(f"  scored {i}/{len(records)} in {time.time() - start:.0f}s", file=log, flush=True)
-    return signals, vectors
+    return signals, vectors, sentences
 
 
 def cross_fit_position(
@@ -78,6 +88,50 @@ def cross_fit_position(
             if s is not None and fold_of[groups[i]] == fold:
                 s["paragraph_position_corr"] = probe.order_correlation(vectors[i])
     return ParagraphPosition.fit([vectors[i] for i in clean], alpha=alpha)
+
+
+def spliced_sentences(
+    records: Sequence[dict[str, Any]], sentences: list[tuple[np.ndarray, list[str]] | None]
+) -> list[np.ndarray | None]:
+    """Per record, 1 for each sentence a single-sentence splice inserted (a sentence its clean source
+    lacks), 0 for the other sentences; None for records the sentence-fit model is not trained on
+    (other defects, records that could not be scored)."""
+    source = {r["id"]: set(sentences[i][1]) for i, r in enumerate(records) if r["label"] == 1 and sentences[i]}
+    out: list[np.ndarray | None] = []
+    for r, s in zip(records, sentences, strict=True):
+        own = source.get(r["id"].split("~")[0])
+        if s is None or own is None or r["defect"] not in (None, "splice_sentence"):
+            out.append(None)
+        else:
+            out.append(np.array([float(t not in own) for t in s[1]]))
+    return out
+
+
+def cross_fit_sentence_fit(
+    records: Sequence[dict[str, Any]],
+    signals: list[dict[str, float] | None],
+    sentences: list[tuple[np.ndarray, list[str]] | None],
+    folds: int = 5,
+) -> SentenceFit:
+    """Fit the sentence-fit model on clean records and single-sentence splices; set each record's
+    ``sentence_splice_logit`` from a model fitted on the other folds (grouped by source article).
+    Returns the model fitted on all of them."""
+    groups = [r["id"].split("~")[0] for r in records]
+    labels = spliced_sentences(records, sentences)
+    usable = [i for i, lab in enumerate(labels) if lab is not None and len(lab)]
+
+    def fit_on(indices: list[int]) -> SentenceFit:
+        rows = np.vstack([sentences[i][0] for i in indices])
+        return SentenceFit.fit(rows, np.concatenate([labels[i] for i in indices]))
+
+    for fold in range(folds):
+        model = fit_on([i for i in usable if split_fold(groups[i], folds) != fold])
+        for i, s in enumerate(signals):
+            if s is not None and sentences[i] is not None and split_fold(groups[i], folds) == fold:
+                logits = model.logits(sentences[i][0])
+                logits = logits[~np.isnan(logits)]
+                s["sentence_splice_logit"] = float(logits.max()) if len(logits) else float("nan")
+    return fit_on(usable)
 
 
 def split_fold(group: str, folds: int) -> int:
@@ -123,12 +177,14 @@ def train(
     signals_file: str | None = None,
     reuse_signals: bool = False,
     position_output: str | None = None,
+    sentence_output: str | None = None,
     log=sys.stderr,
 ) -> QualityModel:
     """Build the training set, fit, and return the model (with its training report in ``meta``).
 
-    The paragraph-position probe is fitted too and written to ``position_output`` (unless the
-    signals are reused: then the probe on disk is the one they were computed with).
+    The paragraph-position probe and the sentence-fit model are fitted too and written to
+    ``position_output`` and ``sentence_output`` (unless the signals are reused: then the ones on
+    disk are those they were computed with).
     """
     from sklearn import __version__ as sklearn_version
     from sklearn.metrics import roc_auc_score
@@ -141,8 +197,18 @@ def train(
         signals = [saved.get(r["id"]) for r in records]
         print(f"reusing signals from {signals_file}", file=log)
     else:
-        signals, vectors = score_signals(records, cache_dir, log)
+        signals, vectors, sentences = score_signals(records, cache_dir, log)
         probe = cross_fit_position(records, signals, vectors)
+        sentence_fit = cross_fit_sentence_fit(records, signals, sentences)
+        if sentence_output is not None:
+            sentence_fit.save(
+                sentence_output,
+                description="Sentence-fit model: logit that a sentence was spliced in from another story; "
+                "see coherence/detectors/sentence_fit.py",
+                command="python -m coherence.training.train --data ../shared/data",
+                split="train (single-sentence splices against clean articles)",
+            )
+            print(f"wrote {sentence_output}", file=log)
         if position_output is not None:
             probe.save(
                 position_output,
@@ -219,6 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--position-output", default="coherence/data/position_model.json", help="Where the position probe goes."
     )
+    parser.add_argument(
+        "--sentence-output", default="coherence/data/sentence_model.json", help="Where the sentence-fit model goes."
+    )
     parser.add_argument("--bbc", type=int, default=DEFAULT_COUNTS["bbc"], help="Clean BBC train articles.")
     parser.add_argument(
         "--perezrosas", type=int, default=DEFAULT_COUNTS["perezrosas"], help="Clean perezrosas legit ones."
@@ -244,6 +313,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signals_file=args.signals_file or None,
         reuse_signals=args.reuse_signals,
         position_output=args.position_output or None,
+        sentence_output=args.sentence_output or None,
     )
     model.save(args.output)
     t = model.meta["training"]
