@@ -172,6 +172,9 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
     if name == "sentence_splice":
         value = _signal(report, "sentence_splice_logit")
         return None if value is None else f"one sentence reads as if spliced in from another story (logit {value:.1f})"
+    if name == "paragraph_splice":
+        value = _signal(report, "paragraph_splice_logit")
+        return None if value is None else f"one paragraph reads as if spliced in from another story (logit {value:.1f})"
     if name == "opens_mid_story":
         return "the text opens like a continuation (a connective, a pronoun, a quotation or an unnamed speaker)"
     if name == "names_before_introduction":

@@ -20,8 +20,8 @@ from coherence.detectors.introductions import StoryIntroductions
 from coherence.detectors.language import LanguageDetector
 from coherence.detectors.order import ParagraphOrder
 from coherence.detectors.position import ParagraphPosition
-from coherence.detectors.sentence_fit import SentenceFit
 from coherence.detectors.topics import CorpusTopics
+from coherence.detectors.unit_fit import ParagraphFit, SentenceFit
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
@@ -66,9 +66,9 @@ class Scorer:
     story_introductions:
         Text cues of a text that does not start where its story starts
         (:class:`~coherence.detectors.introductions.StoryIntroductions`); ``None``: defaults.
-    sentence_fit:
-        The spliced-sentence model (:class:`~coherence.detectors.sentence_fit.SentenceFit`);
-        ``None`` loads the bundled one.
+    sentence_fit, paragraph_fit:
+        The spliced-sentence and spliced-paragraph models (:class:`~coherence.detectors.unit_fit.SentenceFit`,
+        :class:`~coherence.detectors.unit_fit.ParagraphFit`); ``None`` loads the bundled ones.
     corpus_duplicates:
         In :meth:`score_many`, find exact and near-duplicate bodies and shared headlines across the
         batch (streaming, MinHash LSH) and fill each report's ``corpus``.
@@ -104,6 +104,7 @@ class Scorer:
         paragraph_position: ParagraphPosition | None = None,
         story_introductions: StoryIntroductions | None = None,
         sentence_fit: SentenceFit | None = None,
+        paragraph_fit: ParagraphFit | None = None,
         corpus_duplicates: bool = True,
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
@@ -129,6 +130,7 @@ class Scorer:
         self.paragraph_position = paragraph_position or ParagraphPosition.load()
         self.story_introductions = story_introductions or StoryIntroductions()
         self.sentence_fit = sentence_fit or SentenceFit.load()
+        self.paragraph_fit = paragraph_fit or ParagraphFit.load()
         self.corpus_duplicates = corpus_duplicates
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
@@ -380,7 +382,14 @@ class Scorer:
             "max_paragraph_evidence": _nanmax(drift.paragraph_evidence),
             "ends_open": _ends_open(units.paragraph_texts),
             **self.story_introductions.signals(units.paragraph_texts),
-            "sentence_splice_logit": self.sentence_fit.max_logit(drift, units.sentence_texts(text)),
+            "sentence_splice_logit": self.sentence_fit.max_logit(
+                self.sentence_fit.inputs(drift, units.sentence_texts(text))
+            ),
+            "paragraph_splice_logit": self.paragraph_fit.max_logit(
+                self.paragraph_fit.inputs(
+                    drift, analysis.paragraph_vectors, analysis.headline_vector, units.paragraph_texts
+                )
+            ),
             **self._text_signals(text, flags),
         }
 

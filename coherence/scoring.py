@@ -76,10 +76,14 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
         lambda s: _hinge(s, "paragraph_order_z", 1.0) * _hinge(s, "paragraph_position_corr", 1.0),
     ),
     "ends_open": ("ends_open", lambda s: _get(s, "ends_open")),
-    # the most suspect sentence's spliced-in logit above 2 (coherence/detectors/sentence_fit.py)
+    # the most suspect sentence's / paragraph's spliced-in logit above 2 (coherence/detectors/unit_fit.py)
     "sentence_splice": (
         "sentence_splice_logit",
         lambda s: max(0.0, _get(s, "sentence_splice_logit", -math.inf) - 2.0),
+    ),
+    "paragraph_splice": (
+        "paragraph_splice_logit",
+        lambda s: max(0.0, _get(s, "paragraph_splice_logit", -math.inf) - 2.0),
     ),
     # text cues that the story does not start where the text starts (coherence/detectors/introductions.py)
     "opens_mid_story": ("opens_mid_story", lambda s: _get(s, "opens_mid_story")),

@@ -1,13 +1,14 @@
-"""Sentence fit: how much a sentence reads as spliced in from another story.
+"""Unit fit: how much a sentence or a paragraph reads as spliced in from another story.
 
-The drift detector measures, for every sentence, its similarity to the other paragraphs, to the
-rest of its own paragraph (local coherence) and the share of its content words found elsewhere
-in the article (lexical cohesion); its off-topic evidence weighs these by hand for flagging. This
-module weighs the same measurements, plus the sentence's length, with a logistic model fitted on
-generated single-sentence splices against the sentences of clean train-split articles
-(``python -m coherence.training.train``, cross-fitted there like the position probe). Its
-per-article signal is the largest sentence logit: how strongly the most suspect sentence stands
-out. The parameters are plain JSON (``coherence/data/sentence_model.json``).
+The drift detector measures, for every sentence and paragraph, how it relates to the rest of the
+article (similarity to the other paragraphs, to its own paragraph or neighbours, to the headline,
+shared content words); its off-topic evidence weighs these by hand for flagging. This module
+weighs the same measurements, plus the unit's length, with a logistic model fitted on generated
+splices (a single sentence for :class:`SentenceFit`, a block of paragraphs for
+:class:`ParagraphFit`) against the units of clean train-split articles
+(``python -m coherence.training.train``, cross-fitted there like the position probe). The
+per-article signal is the largest unit logit: how strongly the most suspect unit stands out.
+The parameters are plain JSON (``coherence/data/sentence_model.json``, ``paragraph_model.json``).
 """
 
 from __future__ import annotations
@@ -16,27 +17,29 @@ import json
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-#: The per-sentence inputs, in the order of ``coef``.
-INPUTS = ("other_paragraph_similarity", "local_similarity", "lexical_cohesion", "length")
 
-
-class SentenceFit:
-    """A logistic model of "this sentence was spliced in" over the drift measurements of a sentence.
+class UnitFit:
+    """A logistic model of "this unit was spliced in" over per-unit measurements.
 
     Parameters
     ----------
     coef, intercept:
-        logit = inputs @ coef + intercept (inputs in :data:`INPUTS` order). Empty ``coef``: no
-        model (the signal is NaN).
+        logit = inputs @ coef + intercept (inputs in ``INPUTS`` order). Empty ``coef``: no model
+        (the signal is NaN).
     min_words:
-        Shorter sentences (datelines, quote tags) are not scored.
+        Shorter units (datelines, quote tags, captions) are not scored.
     max_words:
         ``length`` is ``min(words, max_words) / max_words``.
     """
+
+    #: The per-unit inputs, in the order of ``coef``.
+    INPUTS: ClassVar[tuple[str, ...]] = ()
+    #: The bundled parameters, under ``coherence/data``.
+    BUNDLED: ClassVar[str] = ""
 
     def __init__(
         self, *, coef: Sequence[float] = (), intercept: float = 0.0, min_words: int = 10, max_words: int = 40
@@ -47,10 +50,10 @@ class SentenceFit:
         self.max_words = max_words
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> SentenceFit:
+    def load(cls, path: str | Path | None = None) -> UnitFit:
         """The bundled model, or one saved as JSON at ``path``."""
         if path is None:
-            raw = resources.files("coherence").joinpath("data/sentence_model.json").read_text()
+            raw = resources.files("coherence").joinpath(f"data/{cls.BUNDLED}").read_text()
         else:
             raw = Path(path).read_text()
         data = json.loads(raw)
@@ -59,7 +62,7 @@ class SentenceFit:
     def save(self, path: str | Path, **meta: Any) -> None:
         data = {
             **meta,
-            "inputs": list(INPUTS),
+            "inputs": list(self.INPUTS),
             "min_words": self.min_words,
             "max_words": self.max_words,
             "intercept": self.intercept,
@@ -67,29 +70,9 @@ class SentenceFit:
         }
         Path(path).write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
-    def inputs(self, drift: Any, sentence_texts: Sequence[str]) -> np.ndarray:
-        """One row of :data:`INPUTS` per sentence (NaN rows for sentences that are not scored)."""
-        n = len(sentence_texts)
-        words = np.array([len(t.split()) for t in sentence_texts], dtype=float)
-        columns = [
-            getattr(drift, name, None)
-            for name in (
-                "sentence_other_paragraph_similarity",
-                "sentence_local_similarity",
-                "sentence_lexical_cohesion",
-            )
-        ]
-        if n == 0 or any(c is None or len(c) != n for c in columns):
-            return np.full((n, len(INPUTS)), np.nan)
-        X = np.column_stack(
-            [*(np.asarray(c, dtype=float) for c in columns), np.minimum(words, self.max_words) / self.max_words]
-        )
-        X[words < self.min_words] = np.nan
-        return X
-
     @classmethod
-    def fit(cls, rows: np.ndarray, spliced: np.ndarray, C: float = 1.0, **params: Any) -> SentenceFit:
-        """Fit on input rows (NaN rows are skipped) labelled 1 for a spliced sentence, 0 otherwise."""
+    def fit(cls, rows: np.ndarray, spliced: np.ndarray, C: float = 1.0, **params: Any) -> UnitFit:
+        """Fit on input rows (NaN rows are skipped) labelled 1 for a spliced unit, 0 otherwise."""
         from sklearn.linear_model import LogisticRegression
 
         ok = ~np.isnan(rows).any(axis=1)
@@ -97,14 +80,75 @@ class SentenceFit:
         coef = [round(float(c), 6) for c in model.coef_[0]]
         return cls(coef=coef, intercept=round(float(model.intercept_[0]), 6), **params)
 
+    def _rows(self, columns: Sequence[np.ndarray | None], texts: Sequence[str]) -> np.ndarray:
+        """Measurement columns plus length; NaN rows for short units or missing measurements."""
+        n = len(texts)
+        if n == 0 or any(c is None or len(c) != n for c in columns):
+            return np.full((n, len(self.INPUTS)), np.nan)
+        words = np.array([len(t.split()) for t in texts], dtype=float)
+        length = np.minimum(words, self.max_words) / self.max_words
+        X = np.column_stack([*(np.asarray(c, dtype=float) for c in columns), length])
+        X[words < self.min_words] = np.nan
+        return X
+
     def logits(self, rows: np.ndarray) -> np.ndarray:
         """The logit of each input row (NaN where the row is NaN or there is no model)."""
         if len(self.coef) == 0:
             return np.full(len(rows), np.nan)
         return np.asarray(rows, dtype=float) @ np.asarray(self.coef, dtype=float) + self.intercept
 
-    def max_logit(self, drift: Any, sentence_texts: Sequence[str]) -> float:
-        """The largest sentence logit of an article; NaN when no sentence is scored."""
-        logits = self.logits(self.inputs(drift, sentence_texts))
+    def max_logit(self, rows: np.ndarray) -> float:
+        """The largest unit logit of an article; NaN when no unit is scored."""
+        logits = self.logits(rows)
         logits = logits[~np.isnan(logits)]
         return float(logits.max()) if len(logits) else float("nan")
+
+
+class SentenceFit(UnitFit):
+    """Spliced-sentence model over the drift detector's sentence measurements (see :class:`UnitFit`)."""
+
+    INPUTS = ("other_paragraph_similarity", "local_similarity", "lexical_cohesion", "length")
+    BUNDLED = "sentence_model.json"
+
+    def inputs(self, drift: Any, sentence_texts: Sequence[str]) -> np.ndarray:
+        """One row of ``INPUTS`` per sentence (NaN rows for sentences that are not scored)."""
+        names = ("sentence_other_paragraph_similarity", "sentence_local_similarity", "sentence_lexical_cohesion")
+        return self._rows([getattr(drift, name, None) for name in names], sentence_texts)
+
+
+class ParagraphFit(UnitFit):
+    """Spliced-paragraph model over a paragraph's similarity to the rest of the article, to the
+    headline and to its closer neighbour (see :class:`UnitFit`). Articles with fewer than
+    ``min_paragraphs`` paragraphs, or without a headline, are not scored."""
+
+    INPUTS = ("topic_similarity", "headline_similarity", "neighbour_similarity", "length")
+    BUNDLED = "paragraph_model.json"
+
+    def __init__(
+        self,
+        *,
+        coef: Sequence[float] = (),
+        intercept: float = 0.0,
+        min_words: int = 10,
+        max_words: int = 60,
+        min_paragraphs: int = 3,
+    ) -> None:
+        super().__init__(coef=coef, intercept=intercept, min_words=min_words, max_words=max_words)
+        self.min_paragraphs = min_paragraphs
+
+    def inputs(
+        self,
+        drift: Any,
+        paragraph_vectors: np.ndarray | None,
+        headline_vector: np.ndarray | None,
+        paragraph_texts: Sequence[str],
+    ) -> np.ndarray:
+        """One row of ``INPUTS`` per paragraph (NaN rows for paragraphs that are not scored)."""
+        n = len(paragraph_texts)
+        topic = getattr(drift, "paragraph_topic_similarity", None)
+        if n < self.min_paragraphs or paragraph_vectors is None or headline_vector is None:
+            return np.full((n, len(self.INPUTS)), np.nan)
+        vectors = np.asarray(paragraph_vectors, dtype=float)
+        adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+        neighbour = np.maximum(np.r_[-np.inf, adjacent], np.r_[adjacent, -np.inf])
+        return self._rows([topic, vectors @ headline_vector, neighbour], paragraph_texts)

@@ -9,8 +9,9 @@ only), fit the paragraph-position probe (:mod:`coherence.detectors.position`) on
 articles' paragraph vectors (its signal on the training records is cross-fitted: each record is
 scored by a probe fitted without its source article, as the held-out articles will be), turn
 the signals into features (:mod:`coherence.scoring`) and fit a logistic regression. The
-sentence-fit model (:mod:`coherence.detectors.sentence_fit`) is fitted and cross-fitted the same
-way, on the single-sentence splices (positives: the inserted sentence) and clean articles.
+sentence-fit and paragraph-fit models (:mod:`coherence.detectors.unit_fit`) are fitted and
+cross-fitted the same way, on clean articles and the single-sentence splices (positives: the
+inserted sentence) or the spliced blocks (positives: the inserted paragraphs).
 The model is then Platt-calibrated on out-of-fold predictions (the recipe of scikit-learn's
 ``CalibratedClassifierCV(method="sigmoid", ensemble=False)``, with folds grouped by source
 article so an article and its damaged copies never straddle a fold) and the calibration is
@@ -33,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from coherence.detectors.position import ParagraphPosition
-from coherence.detectors.sentence_fit import SentenceFit
+from coherence.detectors.unit_fit import ParagraphFit, SentenceFit, UnitFit
 from coherence.scoring import FEATURES, QualityModel, quality_features
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
@@ -42,31 +43,51 @@ from coherence.training.metrics import expected_calibration_error
 DEFAULT_COUNTS = {"bbc": 500, "perezrosas": 200}
 
 
+#: The unit-fit models: (scorer attribute, the defect whose inserted units are its positives,
+#: the signal it sets, its default output).
+UNIT_FITS = {
+    "sentence": ("sentence_fit", "splice_sentence", "sentence_splice_logit", "coherence/data/sentence_model.json"),
+    "paragraph": ("paragraph_fit", "splice_block", "paragraph_splice_logit", "coherence/data/paragraph_model.json"),
+}
+UnitInputs = dict[str, tuple[np.ndarray, list[str]]]
+
+
 def score_signals(
     records: Sequence[dict[str, Any]], cache_dir: str | None, log=sys.stderr
-) -> tuple[list[dict[str, float] | None], list[np.ndarray | None], list[tuple[np.ndarray, list[str]] | None]]:
-    """The signals, paragraph vectors and sentence-fit inputs with sentence texts of every record
-    (None for one that could not be scored)."""
+) -> tuple[list[dict[str, float] | None], list[np.ndarray | None], list[UnitInputs | None]]:
+    """The signals, paragraph vectors and unit-fit inputs (per unit kind: input rows and unit texts)
+    of every record (None for one that could not be scored)."""
     from coherence import Scorer
     from coherence.embedding import Embedder
 
     scorer = Scorer(embedder=Embedder(cache_dir=cache_dir or None))
     signals: list[dict[str, float] | None] = []
     vectors: list[np.ndarray | None] = []
-    sentences: list[tuple[np.ndarray, list[str]] | None] = []
+    units: list[UnitInputs | None] = []
     start = time.time()
     for i, report in enumerate(scorer.score_many(records), start=1):
         failed = report.error or report.analysis is None
         signals.append(None if failed else dict(report.signals))
         vectors.append(None if failed else report.analysis.paragraph_vectors)
-        if failed:
-            sentences.append(None)
-        else:
-            texts = report.analysis.units.sentence_texts(report.analysis.text)
-            sentences.append((scorer.sentence_fit.inputs(report.analysis.drift, texts), texts))
+        units.append(None if failed else unit_inputs(scorer, report.analysis))
         if i % 200 == 0 or i == len(records):
             print(f"  scored {i}/{len(records)} in {time.time() - start:.0f}s", file=log, flush=True)
-    return signals, vectors, sentences
+    return signals, vectors, units
+
+
+def unit_inputs(scorer: Any, analysis: Any) -> UnitInputs:
+    """The sentence-fit and paragraph-fit input rows of one scored article, with the unit texts."""
+    sentences = analysis.units.sentence_texts(analysis.text)
+    paragraphs = list(analysis.units.paragraph_texts)
+    return {
+        "sentence": (scorer.sentence_fit.inputs(analysis.drift, sentences), sentences),
+        "paragraph": (
+            scorer.paragraph_fit.inputs(
+                analysis.drift, analysis.paragraph_vectors, analysis.headline_vector, paragraphs
+            ),
+            paragraphs,
+        ),
+    }
 
 
 def cross_fit_position(
@@ -90,47 +111,48 @@ def cross_fit_position(
     return ParagraphPosition.fit([vectors[i] for i in clean], alpha=alpha)
 
 
-def spliced_sentences(
-    records: Sequence[dict[str, Any]], sentences: list[tuple[np.ndarray, list[str]] | None]
+def spliced_units(
+    records: Sequence[dict[str, Any]], units: list[UnitInputs | None], kind: str, defect: str
 ) -> list[np.ndarray | None]:
-    """Per record, 1 for each sentence a single-sentence splice inserted (a sentence its clean source
-    lacks), 0 for the other sentences; None for records the sentence-fit model is not trained on
-    (other defects, records that could not be scored)."""
-    source = {r["id"]: set(sentences[i][1]) for i, r in enumerate(records) if r["label"] == 1 and sentences[i]}
+    """Per record, 1 for each unit (sentence or paragraph, ``kind``) that ``defect`` inserted (a unit
+    its clean source lacks), 0 for the others; None for records the model is not trained on (other
+    defects, records that could not be scored)."""
+    source = {r["id"]: set(units[i][kind][1]) for i, r in enumerate(records) if r["label"] == 1 and units[i]}
     out: list[np.ndarray | None] = []
-    for r, s in zip(records, sentences, strict=True):
+    for r, u in zip(records, units, strict=True):
         own = source.get(r["id"].split("~")[0])
-        if s is None or own is None or r["defect"] not in (None, "splice_sentence"):
+        if u is None or own is None or r["defect"] not in (None, defect):
             out.append(None)
         else:
-            out.append(np.array([float(t not in own) for t in s[1]]))
+            out.append(np.array([float(t not in own) for t in u[kind][1]]))
     return out
 
 
-def cross_fit_sentence_fit(
+def cross_fit_unit_fit(
     records: Sequence[dict[str, Any]],
     signals: list[dict[str, float] | None],
-    sentences: list[tuple[np.ndarray, list[str]] | None],
+    units: list[UnitInputs | None],
+    kind: str,
     folds: int = 5,
-) -> SentenceFit:
-    """Fit the sentence-fit model on clean records and single-sentence splices; set each record's
-    ``sentence_splice_logit`` from a model fitted on the other folds (grouped by source article).
-    Returns the model fitted on all of them."""
+) -> UnitFit:
+    """Fit a unit-fit model (``kind``: "sentence" or "paragraph", see :data:`UNIT_FITS`) on clean
+    records and the splices of its defect; set each record's signal from a model fitted on the other
+    folds (grouped by source article). Returns the model fitted on all of them."""
+    _, defect, signal, _ = UNIT_FITS[kind]
+    cls = {"sentence": SentenceFit, "paragraph": ParagraphFit}[kind]
     groups = [r["id"].split("~")[0] for r in records]
-    labels = spliced_sentences(records, sentences)
+    labels = spliced_units(records, units, kind, defect)
     usable = [i for i, lab in enumerate(labels) if lab is not None and len(lab)]
 
-    def fit_on(indices: list[int]) -> SentenceFit:
-        rows = np.vstack([sentences[i][0] for i in indices])
-        return SentenceFit.fit(rows, np.concatenate([labels[i] for i in indices]))
+    def fit_on(indices: list[int]) -> UnitFit:
+        rows = np.vstack([units[i][kind][0] for i in indices])
+        return cls.fit(rows, np.concatenate([labels[i] for i in indices]))
 
     for fold in range(folds):
         model = fit_on([i for i in usable if split_fold(groups[i], folds) != fold])
         for i, s in enumerate(signals):
-            if s is not None and sentences[i] is not None and split_fold(groups[i], folds) == fold:
-                logits = model.logits(sentences[i][0])
-                logits = logits[~np.isnan(logits)]
-                s["sentence_splice_logit"] = float(logits.max()) if len(logits) else float("nan")
+            if s is not None and units[i] is not None and split_fold(groups[i], folds) == fold:
+                s[signal] = model.max_logit(units[i][kind][0])
     return fit_on(usable)
 
 
@@ -177,14 +199,15 @@ def train(
     signals_file: str | None = None,
     reuse_signals: bool = False,
     position_output: str | None = None,
-    sentence_output: str | None = None,
+    unit_outputs: dict[str, str | None] | None = None,
     log=sys.stderr,
 ) -> QualityModel:
     """Build the training set, fit, and return the model (with its training report in ``meta``).
 
-    The paragraph-position probe and the sentence-fit model are fitted too and written to
-    ``position_output`` and ``sentence_output`` (unless the signals are reused: then the ones on
-    disk are those they were computed with).
+    The paragraph-position probe and the unit-fit models are fitted too and written to
+    ``position_output`` and ``unit_outputs`` ({"sentence": path, "paragraph": path}; a kind left
+    out keeps the bundled model's signal) unless the signals are reused: then the ones on disk
+    are those they were computed with.
     """
     from sklearn import __version__ as sklearn_version
     from sklearn.metrics import roc_auc_score
@@ -197,18 +220,19 @@ def train(
         signals = [saved.get(r["id"]) for r in records]
         print(f"reusing signals from {signals_file}", file=log)
     else:
-        signals, vectors, sentences = score_signals(records, cache_dir, log)
+        signals, vectors, units = score_signals(records, cache_dir, log)
         probe = cross_fit_position(records, signals, vectors)
-        sentence_fit = cross_fit_sentence_fit(records, signals, sentences)
-        if sentence_output is not None:
-            sentence_fit.save(
-                sentence_output,
-                description="Sentence-fit model: logit that a sentence was spliced in from another story; "
-                "see coherence/detectors/sentence_fit.py",
-                command="python -m coherence.training.train --data ../shared/data",
-                split="train (single-sentence splices against clean articles)",
-            )
-            print(f"wrote {sentence_output}", file=log)
+        for kind, output in (unit_outputs or {}).items():
+            model = cross_fit_unit_fit(records, signals, units, kind)
+            if output is not None:
+                model.save(
+                    output,
+                    description=f"{kind.capitalize()}-fit model: logit that a {kind} was spliced in from another "
+                    "story; see coherence/detectors/unit_fit.py",
+                    command="python -m coherence.training.train --data ../shared/data",
+                    split=f"train ({UNIT_FITS[kind][1]} records against clean articles)",
+                )
+                print(f"wrote {output}", file=log)
         if position_output is not None:
             probe.save(
                 position_output,
@@ -285,9 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--position-output", default="coherence/data/position_model.json", help="Where the position probe goes."
     )
-    parser.add_argument(
-        "--sentence-output", default="coherence/data/sentence_model.json", help="Where the sentence-fit model goes."
-    )
+    for kind, (_, _, _, default) in UNIT_FITS.items():
+        parser.add_argument(f"--{kind}-output", default=default, help=f"Where the {kind}-fit model goes.")
     parser.add_argument("--bbc", type=int, default=DEFAULT_COUNTS["bbc"], help="Clean BBC train articles.")
     parser.add_argument(
         "--perezrosas", type=int, default=DEFAULT_COUNTS["perezrosas"], help="Clean perezrosas legit ones."
@@ -313,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signals_file=args.signals_file or None,
         reuse_signals=args.reuse_signals,
         position_output=args.position_output or None,
-        sentence_output=args.sentence_output or None,
+        unit_outputs={kind: getattr(args, f"{kind}_output") or None for kind in UNIT_FITS},
     )
     model.save(args.output)
     t = model.meta["training"]
