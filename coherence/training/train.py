@@ -189,6 +189,41 @@ def fit(
     }
 
 
+def fit_features(
+    rows: Sequence[tuple[dict[str, Any], dict[str, float]]], names: list[str], weights: np.ndarray, C: float = 1.0
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """:func:`fit` on the features ``names`` of (record, signals) rows, dropping features whose weight
+    comes out positive (or that never vary) until none does. Returns (fit result, kept, dropped)."""
+    y = np.array([r["label"] for r, _ in rows])
+    groups = np.array([r["id"].split("~")[0] for r, _ in rows])
+    dropped: list[str] = []
+    while True:
+        X = np.array([[quality_features(s, names)[n] for n in names] for _, s in rows])
+        result = fit(X, y, groups, weights, C=C)
+        # a defect sign must never raise quality: drop features whose weight comes out positive
+        positive = [n for n, w in zip(names, result["coef"], strict=True) if w > 0 or X[:, names.index(n)].std() == 0]
+        if not positive:
+            return result, names, dropped
+        dropped += positive
+        names = [n for n in names if n not in positive]
+
+
+def auc_by_defect(
+    rows: Sequence[tuple[dict[str, Any], dict[str, float]]], p: np.ndarray, weights: np.ndarray
+) -> dict[str, float]:
+    """ROC-AUC of ``p`` for the clean records against those carrying each defect (alone or with another)."""
+    from sklearn.metrics import roc_auc_score
+
+    y = np.array([r["label"] for r, _ in rows])
+    defects = [r["defect"] or "" for r, _ in rows]
+    out = {}
+    for kind in sorted(CORRUPTIONS):
+        mask = (y == 1) | np.array([kind in d.split("+") for d in defects])
+        if (y[mask] == 0).any():
+            out[kind] = round(float(roc_auc_score(y[mask], p[mask], sample_weight=weights[mask])), 4)
+    return out
+
+
 def train(
     data_dir: str,
     counts: dict[str, int],
@@ -249,28 +284,12 @@ def train(
                 for r, s in zip(records, signals, strict=True):
                     handle.write(json.dumps({"id": r["id"], "defect": r["defect"], "signals": s}) + "\n")
     rows = [(r, s) for r, s in zip(records, signals, strict=True) if s is not None]
-    names = list(FEATURES)
     y = np.array([r["label"] for r, _ in rows])
-    groups = np.array([r["id"].split("~")[0] for r, _ in rows])
     # clean and damaged halves weigh the same, whatever corrupted_per_article is
     weights = np.where(y == 1, 1.0, 1.0 / corrupted_per_article)
-    dropped: list[str] = []
-    while True:
-        X = np.array([[quality_features(s, names)[n] for n in names] for _, s in rows])
-        result = fit(X, y, groups, weights, C=C)
-        # a defect sign must never raise quality: drop features whose weight comes out positive
-        positive = [n for n, w in zip(names, result["coef"], strict=True) if w > 0 or X[:, names.index(n)].std() == 0]
-        if not positive:
-            break
-        dropped += positive
-        names = [n for n in names if n not in positive]
+    result, names, dropped = fit_features(rows, list(FEATURES), weights, C=C)
     p = result["oof_probability"]
-    defects = np.array([r["defect"] or "clean" for r, _ in rows])
-    per_defect = {}
-    for kind in sorted(CORRUPTIONS):
-        mask = (defects == "clean") | (np.char.find(defects.astype(str), kind) >= 0)
-        if (y[mask] == 0).any():
-            per_defect[kind] = round(float(roc_auc_score(y[mask], p[mask], sample_weight=weights[mask])), 4)
+    per_defect = auc_by_defect(rows, p, weights)
     meta = {
         "description": (
             "Calibrated logistic quality model: quality = sigmoid(intercept + sum(weight * feature)). "

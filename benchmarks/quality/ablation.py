@@ -1,0 +1,76 @@
+"""What each group of quality features adds, out of fold on the TRAINING split (never the test split).
+
+    python -m benchmarks.quality.ablation --signals .cache/training/signals.jsonl
+
+Reads the signals a training run kept (``python -m coherence.training.train`` writes them, with the
+cross-fitted position and unit-fit signals, to ``--signals-file``), fits the quality model as the
+training does (grouped 5-fold out-of-fold predictions, Platt calibration, features with a positive
+weight dropped) on growing feature sets, and prints a Markdown table of out-of-fold ROC-AUC, overall
+and per defect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from coherence.scoring import FEATURES
+from coherence.training.corruptions import CORRUPTIONS
+from coherence.training.train import auc_by_defect, fit_features
+
+#: Feature groups added in session 3, in the order they are added to the session-2 set.
+GROUPS = {
+    "story introductions": ["opens_mid_story", "names_before_introduction"],
+    "sentence fit": ["sentence_splice"],
+    "paragraph fit": ["paragraph_splice"],
+}
+
+
+def load_rows(path: str | Path) -> list[tuple[dict, dict[str, float]]]:
+    rows = []
+    for line in Path(path).open(encoding="utf-8"):
+        record = json.loads(line)
+        if record["signals"] is None:
+            continue
+        signals = {k: (math.nan if v is None else float(v)) for k, v in record["signals"].items()}
+        rows.append(({"id": record["id"], "defect": record["defect"], "label": int(record["defect"] is None)}, signals))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--signals", default=".cache/training/signals.jsonl")
+    parser.add_argument("--corrupted-per-article", type=int, default=2)
+    args = parser.parse_args(argv)
+    rows = load_rows(args.signals)
+    y = np.array([r["label"] for r, _ in rows])
+    weights = np.where(y == 1, 1.0, 1.0 / args.corrupted_per_article)
+    new = [name for names in GROUPS.values() for name in names]
+    base = [name for name in FEATURES if name not in new]
+    sets = {"session-2 features": base}
+    added: list[str] = []
+    for group, names in GROUPS.items():
+        added += names
+        sets[f"+ {group}" if len(sets) == 1 else f"+ {group} (cumulative)"] = base + added
+    for group, names in GROUPS.items():
+        sets[f"session-2 features + {group} only"] = base + names
+    kinds = sorted(CORRUPTIONS)
+    print("| features | ROC-AUC | " + " | ".join(kinds) + " |")
+    print("|---|---|" + "---|" * len(kinds))
+    for label, names in sets.items():
+        result, _, _ = fit_features(rows, list(names), weights)
+        p = result["oof_probability"]
+        per = auc_by_defect(rows, p, weights)
+        auc = roc_auc_score(y, p, sample_weight=weights)
+        print(f"| {label} | {auc:.4f} | " + " | ".join(f"{per[k]:.3f}" for k in kinds) + " |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
