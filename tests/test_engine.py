@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from coherence.engine.local import aligned_sizes, complete_shards, run_local
+from coherence.engine.memory import release_free_heap
 from coherence.io import read_articles, read_records
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +57,11 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     proc = _cli(*args)
     out, err = proc.communicate(timeout=900)
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_free_heap_is_released_on_glibc():
+    assert release_free_heap() is True
 
 
 def test_aligned_sizes_keep_chunks_inside_shards():

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coherence.engine.memory import release_free_heap
 from coherence.io.writers import open_writer
 
 MANIFEST = "_manifest.json"
@@ -277,8 +278,10 @@ def run_local(
     reports = scorer.score_many(articles, skip=skip)
     bar = _progress_bar(progress, skip)
     with _sigterm_as_interrupt():
-        for report in reports:
+        for n, report in enumerate(reports, start=1):
             writer.write(report.to_dict())
+            if n % chunk_size == 0:
+                release_free_heap()
             if bar is not None:
                 bar.update(1)
         writer.close()
