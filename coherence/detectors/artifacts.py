@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import ftfy
 import numpy as np
 
-from coherence.detectors.line_features import FURNITURE_WORDS, covers_half, line_features, touches
+from coherence.detectors.line_features import FURNITURE_WORDS, covers_half, is_prose, line_features, touches
 from coherence.detectors.line_model import DEFAULT_LINE_MODEL, load_line_model
 from coherence.flags import Flag
 from coherence.units import Span, split_lines
@@ -88,6 +88,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "share_widget",
+        rf"^share( this| it)?\s*:\s*({_SOCIAL}|google)(\s*[,|/]?\s*({_SOCIAL}|google|more))*$",
+        0.95,
+        "share-widget label",
+    ),
+    _rule(
+        "share_widget",
         rf"^({_SOCIAL}|share|tweet|comments?)(\s*[|/·•,]?\s*({_SOCIAL}|share|tweet|comments?))+$",
         0.95,
         "row of share buttons",
@@ -115,7 +121,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"^(with (files|reporting|additional reporting) from|with (news )?wire services|(additional )?reporting by)\b|\bcan be reached at\b\W*$|^[\w.+-]+@[\w-]+\.[\w.]+\W*$",
+        r"^(with (files|reporting|additional reporting) from|with (news )?wire services|(additional )?reporting by)\b|\bcan be reached at\b\W*$|^[\w.+-]+@[\w-]+\.[\w.]+(\s+follow\b[^.!?]{0,40}@\w+)?\W*$",
         0.92,
         "contributor credit",
     ),
@@ -247,7 +253,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?)\s*[:→»>.…]*$",
+        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?|advertisements?\s*[-–—:|]\s*(the )?(story|article) continues( below)?|continue reading below the (ad|advert|advertisement)|featured resource|presented by [\w .&'’-]{1,40}|learn more)\s*[:→»>.…]*$",
         0.97,
         "advertisement marker",
     ),
@@ -374,7 +380,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage)?|read more|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}$",
+        r"^(related( articles| stories| posts| coverage)?|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}$",
         0.93,
         "related-links header",
     ),
@@ -473,6 +479,38 @@ _RULES: tuple[_Rule, ...] = (
         whole_line=False,
     ),
     _rule(
+        "source_attribution",
+        r"^(this|the above) (piece|article|post|story|column|report) (was|has been|is) (originally |first )?(produced|contributed|written|posted|published|provided)\b[^.!?]{0,40}\bby\b[^!?]{0,120}$|^(delivered|provided|syndicated) (to you )?by\b[^.!?]{0,60}$|^\W*(h/t|hat tip)\b[^.!?]{1,60}\W*$",
+        0.92,
+        "re-poster credit",
+    ),
+    _rule(
+        "related_links",
+        r"^read more\s*:.{0,300}(https?://|www\.)\S+\s*$|^read (more|the rest|the full (article|story)) (in|at|on) the (full|original|complete) (article|story|post)\b[^!?]{0,30}$|\bclick here to (watch|see|view|play) the (video|photos?|gallery|slideshow)\b",
+        0.9,
+        "link to the full story or a video",
+        whole_line=False,
+    ),
+    _rule(
+        "other",
+        r"^(close|close (dialog|window|popup|pop-up|this ad))$|^\W*scroll down for (video|more|the video)\W*$",
+        0.92,
+        "pop-up or media widget text",
+    ),
+    _rule(
+        "other",
+        r"^[\w-]*_[\w-]*_[\w-]*_[\w-]*(\.(jpe?g|png|gif|webp))?$",
+        0.9,
+        "image file name (media placeholder)",
+    ),
+    _rule(
+        "caption",
+        r"^\((l|r|left|right|top|bottom|above|below|inset)\)\s+\S|^\(?(representational|representative|illustrative|file|stock) (image|photo|picture)\)?\W|^(image|media) (caption|copyright)\b",
+        0.9,
+        "photo caption",
+        whole_line=False,
+    ),
+    _rule(
         "error_page",
         r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
         0.93,
@@ -480,6 +518,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+_SPEECH = re.compile(r"[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]|[\"“”]")  # more than one sentence, or a quotation
 _FIXTURE = re.compile(r"\s(v|vs)\.?\s")  # "Chelsea v Birmingham": a list of fixtures, not headlines
 _SENTENCE_MARKS = (".", "!", "?", ":", ";", ",", '"', "”", "’", ")")
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}", _I)
@@ -509,6 +548,9 @@ class ArtifactDetector:
     min_headline_run:
         Headline-like lines (capitalised, no final punctuation) ending the text after prose that make a
         list of related stories.
+    min_caption_words, max_caption_words:
+        Word range of an unpunctuated line between two paragraphs of prose that is flagged as a photo
+        caption (or, in Title Case, a related story's headline).
     line_model:
         Path of a learned line model (JSON, :mod:`coherence.detectors.line_model`) that flags lines no
         rule flagged when their probability reaches ``line_threshold``; ``None``: rules only.
@@ -526,6 +568,8 @@ class ArtifactDetector:
         bottom_lines: int = 3,
         min_link_run: int = 4,
         min_headline_run: int = 3,
+        min_caption_words: int = 8,
+        max_caption_words: int = 22,
         line_model: str | None = DEFAULT_LINE_MODEL,
         line_threshold: float | None = None,
     ) -> None:
@@ -535,6 +579,8 @@ class ArtifactDetector:
         self.bottom_lines = bottom_lines
         self.min_link_run = min_link_run
         self.min_headline_run = min_headline_run
+        self.min_caption_words = min_caption_words
+        self.max_caption_words = max_caption_words
         self.line_model = line_model
         self.line_threshold = line_threshold
 
@@ -562,9 +608,12 @@ class ArtifactDetector:
             line_flags, cue = self._line_flags(text, span, top=index < self.top_lines, bottom=bottom)
             flags.extend(line_flags)
             cues.append(cue)
-        flags = _with_tweet_bodies(text, lines, flags)
+        flags = _without_reference_links(text, lines, _with_tweet_bodies(text, lines, flags))
+        flags += _after_labels(text, lines, flags)
+        flags += _share_buttons(text, lines, flags)
         flags += self._link_lists(text, lines, flags)
         flags += self._trailing_headlines(text, lines, flags)
+        flags += self._lines_between_prose(text, lines, flags)
         return [f for f in flags if f.score >= self.min_score], cues
 
     def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
@@ -584,6 +633,30 @@ class ArtifactDetector:
             reason = f"learned line model: p={probs[i]:.2f} (top features: {top})"
             category = _learned_category(texts[i], cues[i])
             out.append(Flag("artifact", span.start, span.end, float(probs[i]), reason, category))
+        return out
+
+    def _lines_between_prose(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+        """An unpunctuated line of ``min_caption_words`` to ``max_caption_words`` words between two
+        paragraphs of prose, which it neither ends nor leads into: a photo caption (or, in Title Case,
+        the headline of a related story). Subheadings are shorter; a hard-wrapped line is followed by
+        a lower-case continuation; a line with a quotation or of several sentences is prose that lost
+        its final full stop."""
+        out = []
+        for before, span, after in zip(lines, lines[1:], lines[2:], strict=False):
+            line, nxt = span.text(text), after.text(text)
+            if touches(flags, span) or not self.min_caption_words <= len(line.split()) <= self.max_caption_words:
+                continue
+            if line.endswith(_SENTENCE_MARKS + ("'", "-", "–", "—", "…", "»")) or _SPEECH.search(line):
+                continue
+            if not (line[0].isupper() or line[0] in "(\"“‘'"):
+                continue
+            if not (is_prose(before.text(text)) and is_prose(nxt)) or not (nxt[0].isupper() or nxt[0] in "\"“‘'"):
+                continue
+            if _title_case(line):
+                reason, category = "headline-like line between paragraphs (related story)", "related_links"
+            else:
+                reason, category = "unpunctuated line between paragraphs (photo caption)", "caption"
+            out.append(Flag("artifact", span.start, span.end, 0.8, reason, category))
         return out
 
     def _trailing_headlines(self, text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
@@ -728,6 +801,69 @@ def _with_tweet_bodies(text: str, lines: list[Span], flags: list[Flag]) -> list[
         if is_body and len(before) <= 400:
             out.append(Flag("artifact", before.start, before.end, 0.9, "body of an embedded tweet", "social_embed"))
     return out
+
+
+_LABEL_LINE = re.compile(
+    r"^(related( articles| stories| posts| coverage| reading)?|read (more|also|next|this)|see also|also read|more|"
+    r"recommended|(image|media|photo|video) caption)\s*:?\s*$",
+    _I,
+)
+_NETWORK_ONLY = re.compile(rf"^({_SOCIAL}|google\+?|more|\d+)$", _I)
+_REFERENCE_HEADER = re.compile(r"\b(for more information|more info|references|further information)\b[^.!?]*:\s*$", _I)
+
+
+def _after_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """The line right under a bare ``Related:`` / ``Image caption`` label: the caption (at most 30
+    words), or the related story's headline (at most 20 words, no final full stop: not prose)."""
+    out = []
+    for label, span in itertools.pairwise(lines):
+        match = _LABEL_LINE.match(label.text(text))
+        line = span.text(text)
+        if match is None or touches(flags, span):
+            continue
+        category = "caption" if "caption" in match.group(0).casefold() else "related_links"
+        if len(line.split()) > (30 if category == "caption" else 20) or (category != "caption" and line.endswith(".")):
+            continue
+        out.append(
+            Flag("artifact", span.start, span.end, 0.85, "line under a related-links or caption label", category)
+        )
+    return out
+
+
+def _share_buttons(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """Lines that are only a network name (``Facebook``, ``Google``, a counter) right after a share widget."""
+    share = {(f.start, f.end) for f in flags if f.category == "share_widget" and f.kind == "artifact"}
+    out = []
+    for before, span in itertools.pairwise(lines):
+        if (before.start, before.end) in share and _NETWORK_ONLY.match(span.text(text)) and not touches(flags, span):
+            share.add((span.start, span.end))
+            out.append(Flag("artifact", span.start, span.end, 0.9, "share button after a share widget", "share_widget"))
+    return out
+
+
+def _without_reference_links(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """Drop "bare source link" flags on a list of links under a "For more information:" header: the
+    article's own references."""
+    references: set[tuple[int, int]] = set()
+    in_list = False
+    for span in lines:
+        line = span.text(text)
+        if _REFERENCE_HEADER.search(line):
+            in_list = True
+        elif in_list and _BARE_LINK.match(line):
+            references.add((span.start, span.end))
+        else:
+            in_list = False
+    return [f for f in flags if not ((f.start, f.end) in references and f.reason == "bare source link")]
+
+
+_BARE_LINK = re.compile(r"^\W*(https?://|www\.)\S+$", _I)
+
+
+def _title_case(line: str) -> bool:
+    """Whether at least 80% of the line's words of 4+ letters are capitalised (a headline in Title Case)."""
+    words = [w for w in _WORDS.findall(line) if len(w) >= 4]
+    return bool(words) and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _features(text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> np.ndarray:

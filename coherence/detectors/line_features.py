@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
@@ -73,7 +74,7 @@ FURNITURE_WORDS: dict[str, str] = {  # words of page furniture, with the artifac
         "caption",
     ),
     **dict.fromkeys(["via", "source"], "source_attribution"),
-    **dict.fromkeys(["related", "link", "links", "more", "click"], "related_links"),
+    **dict.fromkeys(["related", "link", "links", "more", "click", "read"], "related_links"),
     **dict.fromkeys(["advertisement", "sponsored", "promoted"], "advertisement"),
     **dict.fromkeys(["copyright", "rights", "reserved", "privacy", "cookies"], "legal"),
     **dict.fromkeys(["posted", "author", "editor", "contributor"], "byline"),
@@ -123,6 +124,19 @@ FEATURE_NAMES: tuple[str, ...] = (
     "flagged_share_in_text",
     "prose_share_in_text",
     "rule_pattern_hit",
+    "title_case_share",
+    "bare_url",
+    "log_words_vs_median",
+    "log_text_chars",
+    "short_between_prose",
+    "headline_between_prose",
+    "prev_ends_with_colon",
+    "next_starts_lowercase",
+    "repeated_in_text",
+    "overlap_with_rest",
+    "overlap_with_neighbours",
+    "overlap_with_first_line",
+    "no_overlap_mid_text",
 )
 
 
@@ -136,6 +150,27 @@ def _stop_words() -> frozenset[str]:
 def is_prose(line: str) -> bool:
     """A line of 15+ words ending like a sentence."""
     return len(line.split()) >= 15 and line.rstrip().endswith(_SENTENCE_END)
+
+
+_BARE_URL = re.compile(r"^\W*(https?://|www\.)\S+\W*$", re.IGNORECASE)
+
+
+def content_words(line: str) -> frozenset[str]:
+    """The line's lower-cased words of 3+ letters that are not stop words."""
+    stop = _stop_words()
+    return frozenset(w for w in map(str.casefold, _WORD.findall(line)) if len(w) >= 3 and w not in stop)
+
+
+def _overlap(words: frozenset[str], other: set[str] | frozenset[str]) -> float:
+    """Share of ``words`` found in ``other`` (0.0 when the line has no content word)."""
+    return sum(w in other for w in words) / len(words) if words else 0.0
+
+
+def _title_case_share(line: str) -> float:
+    """Share of the line's non-stop words that are capitalised (Title Case headlines: near 1)."""
+    stop = _stop_words()
+    words = [w for w in _WORD.findall(line) if w.casefold() not in stop]
+    return sum(w[0].isupper() for w in words) / len(words) if words else 0.0
 
 
 def _shape(line: str) -> list[float]:
@@ -199,8 +234,21 @@ def line_features(text: str, lines: Sequence[Span], flags: Sequence[Flag], patte
     flagged = [covers_half(flags, s) for s in lines]
     flagged_share = sum(flagged) / n
     prose_share = sum(prose) / n
+    words = [len(t.split()) for t in texts]
+    median_words = float(np.median(words))
+    content = [content_words(t) for t in texts]
+    vocabulary = Counter(w for c in content for w in c)
+    folded = Counter(t.casefold() for t in texts)
+    total_chars = sum(map(len, texts))
     rows = []
     for i, line in enumerate(texts):
+        prev_prose = i > 0 and prose[i - 1]
+        next_prose = i + 1 < n and prose[i + 1]
+        rest = {w for w, k in vocabulary.items() if k > (w in content[i])}  # words in some other line
+        neighbours = set().union(*(content[j] for j in (i - 1, i + 1) if 0 <= j < n))
+        short_unpunctuated = len(line.split()) <= 12 and not line.rstrip().endswith(_SENTENCE_END)
+        headline_like = 3 <= len(line.split()) <= 16 and not line.rstrip().endswith(_SENTENCE_END)
+        overlap_rest = _overlap(content[i], rest)
         rows.append(
             _shape(line)
             + [
@@ -217,6 +265,19 @@ def line_features(text: str, lines: Sequence[Span], flags: Sequence[Flag], patte
                 flagged_share,
                 prose_share,
                 float(pattern_hits[i]),
+                _title_case_share(line),
+                float(bool(_BARE_URL.match(line))),
+                math.log((words[i] + 1) / (median_words + 1)),
+                math.log1p(total_chars),
+                float(short_unpunctuated and prev_prose and next_prose),
+                float(headline_like and prev_prose and next_prose),
+                float(i > 0 and texts[i - 1].rstrip().endswith(":")),
+                float(i + 1 < n and texts[i + 1][:1].islower()),
+                math.log(folded[line.casefold()]),
+                overlap_rest,
+                _overlap(content[i], neighbours),
+                _overlap(content[i], content[0]) if i > 0 else 0.0,
+                float(0 < i < n - 1 and headline_like and overlap_rest < 0.5),
             ]
         )
     return np.asarray(rows, dtype=float)
