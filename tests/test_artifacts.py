@@ -341,3 +341,18 @@ def test_furniture_lines_in_the_middle_of_an_article(line, category):
     text = "\n\n".join([ARTICLE_LINES[0], line, *ARTICLE_LINES[1:]])
     flags = ArtifactDetector(line_model=None).detect(text)
     assert [(text[f.start : f.end], f.category) for f in flags] == [(line, category)]
+
+
+def test_caption_above_a_row_of_share_buttons_and_tweet_counters():
+    caption = "Officials inspect the new bridge before its opening on Monday"
+    counters = "1,204 1,204 Retweets 3,001 3,001 likes"
+    text = "\n".join([ARTICLE_LINES[0], caption, "Facebook Twitter Pinterest", ARTICLE_LINES[1], counters])
+    found = {text[f.start : f.end]: f.category for f in ArtifactDetector(line_model=None).detect(text)}
+    assert found == {caption: "caption", "Facebook Twitter Pinterest": "share_widget", counters: "social_embed"}
+
+
+def test_source_link_glued_to_the_first_line_gets_its_own_span():
+    link = "http://example.com/2017/09/21/council-approves-new-budget/"
+    text = "\n".join([link + ARTICLE_LINES[0], ARTICLE_LINES[1]])
+    flags = ArtifactDetector(line_model=None).detect(text)
+    assert [(f.start, f.end, f.category) for f in flags] == [(0, len(link), "source_attribution")]

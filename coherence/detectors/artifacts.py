@@ -429,6 +429,12 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "social_embed",
+        r"^[\d,.]+[km]?\s+([\d,.]+[km]?\s+)?retweets?\s+[\d,.]+[km]?\s+([\d,.]+[km]?\s+)?likes?$",
+        0.93,
+        "counters of an embedded tweet",
+    ),
+    _rule(
+        "social_embed",
         r"^(a post shared by|a (photo|video) (posted|shared) by|view this post on instagram|embedded video)\b",
         0.96,
         "embedded social-media post",
@@ -460,6 +466,14 @@ _RULES: tuple[_Rule, ...] = (
         r"(?<=[.!?\x22”] )[^.!?]{0,80}\b(let us know (your thoughts|what you think)|leave (us )?a comment|tell us (what you think|your thoughts|in the comments))\b[^.!?]*[.!?]*\s*$",
         0.92,
         "comment prompt glued to the end of a paragraph",
+        whole_line=False,
+        per_match=True,
+    ),
+    _rule(
+        "source_attribution",
+        r"^(https?://|www\.)\S*/(?=[A-Z][a-z]+\s)",
+        0.9,
+        "source link glued to the start of the text",
         whole_line=False,
         per_match=True,
     ),
@@ -611,6 +625,7 @@ class ArtifactDetector:
         flags = _without_reference_links(text, lines, _with_tweet_bodies(text, lines, flags))
         flags += _after_labels(text, lines, flags)
         flags += _share_buttons(text, lines, flags)
+        flags += _captions_above_share_rows(text, lines, flags)
         flags += self._link_lists(text, lines, flags)
         flags += self._trailing_headlines(text, lines, flags)
         flags += self._lines_between_prose(text, lines, flags)
@@ -838,6 +853,20 @@ def _share_buttons(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag
         if (before.start, before.end) in share and _NETWORK_ONLY.match(span.text(text)) and not touches(flags, span):
             share.add((span.start, span.end))
             out.append(Flag("artifact", span.start, span.end, 0.9, "share button after a share widget", "share_widget"))
+    return out
+
+
+def _captions_above_share_rows(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """A short line (at most 30 words, not the first) right above a row of share buttons: the caption of
+    the photo the buttons belong to (``Caption`` / ``Facebook Twitter Pinterest``)."""
+    rows = {(f.start, f.end) for f in flags if f.reason == "row of share buttons"}
+    out = []
+    for k, (above, span) in enumerate(itertools.pairwise(lines)):
+        short = len(above.text(text).split()) <= 30
+        if k > 0 and short and (span.start, span.end) in rows and not touches(flags, above):
+            out.append(
+                Flag("artifact", above.start, above.end, 0.85, "caption above a row of share buttons", "caption")
+            )
     return out
 
 
