@@ -5,8 +5,9 @@
 Reads the signals a training run kept (``python -m coherence.training.train`` writes them, with the
 cross-fitted position and unit-fit signals, to ``--signals-file``), fits the quality model as the
 training does (grouped 5-fold out-of-fold predictions, Platt calibration, features with a positive
-weight dropped) on growing feature sets, and prints a Markdown table of out-of-fold ROC-AUC, overall
-and per defect.
+weight dropped) on growing feature sets, and prints Markdown tables: single features against the
+defect they target (alone, clean records against records with only that defect), then out-of-fold
+ROC-AUC of the whole model, overall and per defect.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from coherence.scoring import FEATURES
+from coherence.scoring import FEATURES, feature_signal, quality_features
 from coherence.training.corruptions import CORRUPTIONS
 from coherence.training.train import auc_by_defect, fit_features
 
@@ -43,6 +44,38 @@ def load_rows(path: str | Path) -> list[tuple[dict, dict[str, float]]]:
     return rows
 
 
+#: Single features against the defect they target: (feature, defect).
+SINGLE = [
+    ("paragraph_disorder", "shuffled"),
+    ("opens_mid_story", "shuffled"),
+    ("names_before_introduction", "shuffled"),
+    ("sentence_evidence", "splice_sentence"),
+    ("sentence_splice", "splice_sentence"),
+    ("paragraph_evidence", "splice_block"),
+    ("paragraph_splice", "splice_block"),
+]
+
+
+def single_features(rows: list[tuple[dict, dict[str, float]]]) -> None:
+    """ROC-AUC of one feature alone, clean records against those with only its defect, and how
+    often it is non-zero on each."""
+    print("| feature | defect | ROC-AUC alone | its signal alone | non-zero on clean | non-zero on the defect |")
+    print("|---|---|---|---|---|---|")
+    for name, defect in SINGLE:
+        chosen = [(r["label"], s) for r, s in rows if r["defect"] in (None, defect)]
+        labels = np.array([label for label, _ in chosen])
+        values = np.array([quality_features(s, [name])[name] for _, s in chosen])
+        signal = "–"
+        if name not in ("paragraph_disorder",):  # signals that grow with the damage (NaN: no evidence)
+            raw = np.array([s.get(feature_signal(name), math.nan) for _, s in chosen], dtype=float)
+            raw = np.where(np.isnan(raw), np.nanmin(raw), raw)
+            signal = f"{roc_auc_score(labels, -raw):.3f}"
+        auc = roc_auc_score(labels, -values)
+        clean, damaged = (values[labels == 1] > 0).mean(), (values[labels == 0] > 0).mean()
+        print(f"| {name} | {defect} | {auc:.3f} | {signal} | {clean:.1%} | {damaged:.1%} |")
+    print()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signals", default=".cache/training/signals.jsonl")
@@ -51,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_rows(args.signals)
     y = np.array([r["label"] for r, _ in rows])
     weights = np.where(y == 1, 1.0, 1.0 / args.corrupted_per_article)
+    single_features(rows)
     new = [name for names in GROUPS.values() for name in names]
     base = [name for name in FEATURES if name not in new]
     sets = {"session-2 features": base}
