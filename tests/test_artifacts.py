@@ -335,6 +335,10 @@ def test_reference_links_under_a_header_are_content_but_a_bare_source_link_is_no
         ("(h/t Example Daily)", "source_attribution"),
         ("ON A MOBILE DEVICE? CLICK HERE TO WATCH THE VIDEO.", "related_links"),
         ("READ NEXT", "related_links"),
+        ("Continue reading the main story", "advertisement"),
+        ("brightcove.createExperiences();", "markup"),
+        ("Contributing: Example Wire Service", "byline"),
+        ("View on Instagram", "social_embed"),
     ],
 )
 def test_furniture_lines_in_the_middle_of_an_article(line, category):

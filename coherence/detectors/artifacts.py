@@ -121,7 +121,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"^(with (files|reporting|additional reporting) from|with (news )?wire services|(additional )?reporting by)\b|\bcan be reached at\b\W*$|^[\w.+-]+@[\w-]+\.[\w.]+(\s+follow\b[^.!?]{0,40}@\w+)?\W*$",
+        r"^(with (files|reporting|additional reporting) from|with (news )?wire services|(additional )?reporting by)\b|^contributing\s*:\s*\S|\bcan be reached at\b\W*$|^[\w.+-]+@[\w-]+\.[\w.]+(\s+follow\b[^.!?]{0,40}@\w+)?\W*$",
         0.92,
         "contributor credit",
     ),
@@ -180,6 +180,14 @@ _RULES: tuple[_Rule, ...] = (
         case_sensitive=True,
     ),
     _rule("byline", r"^(author|reporter|editor|contributor)s?\s*:", 0.92, "byline"),
+    _rule(
+        "byline",
+        r"^[—–-]\s*[A-Z][a-z]+(\s[A-Z][a-z'’-]+){1,2}$",
+        0.9,
+        "author sign-off at the end",
+        bottom_only=True,
+        case_sensitive=True,
+    ),
     _rule(
         "dateline",
         rf"^(published|updated|posted|last (updated?|modified)|date)(\s+(on|at))?\s*:?\s*.*{_DATE}",
@@ -253,7 +261,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?|advertisements?\s*[-–—:|]\s*(the )?(story|article) continues( below)?|continue reading below the (ad|advert|advertisement)|featured resource|presented by [\w .&'’-]{1,40}|learn more)\s*[:→»>.…]*$",
+        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?|advertisements?\s*[-–—:|]\s*(the )?(story|article) continues( below)?|continue reading below the (ad|advert|advertisement)|continue reading the main story|featured resource|presented by [\w .&'’-]{1,40}|learn more)\s*[:→»>.…]*$",
         0.97,
         "advertisement marker",
     ),
@@ -374,13 +382,13 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| video)?|read|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
+        r"^(related( articles| stories| posts| coverage| video| roundup)?|read|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
         0.92,
         "related-links block",
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage)?|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}$",
+        r"^(related( articles| stories| posts| coverage| links)?|see all related|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}$",
         0.93,
         "related-links header",
     ),
@@ -435,7 +443,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "social_embed",
-        r"^(a post shared by|a (photo|video) (posted|shared) by|view this post on instagram|embedded video)\b",
+        r"^(a post shared by|a (photo|video) (posted|shared) by|view (this post )?on instagram|embedded video)\b",
         0.96,
         "embedded social-media post",
     ),
@@ -487,7 +495,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "markup",
-        r"(\bfunction\s*[\w$]*\s*\([\w$\s,]*\)\s*\{|\bvar\s+\w+\s*=|document\.(write|getElementById|createElement)|window\.\w+|\w+\.push\(\[|\}\)\(\);|<!--|-->|\{\s*[\w-]+\s*:\s*[^}]+;\s*\})",
+        r"(\bfunction\s*[\w$]*\s*\([\w$\s,]*\)\s*\{|\bvar\s+\w+\s*=|document\.(write|getElementById|createElement)|window\.\w+|\w+\.push\(\[|\}\)\(\);|<!--|-->|\{\s*[\w-]+\s*:\s*[^}]+;\s*\}|^[\w$]+(\.[\w$]+)*\([^()]{0,80}\);$)",
         0.95,
         "leaked JavaScript or CSS",
         whole_line=False,
@@ -507,7 +515,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "other",
-        r"^(close|close (dialog|window|popup|pop-up|this ad))$|^\W*scroll down for (video|more|the video)\W*$",
+        r"^(close|close (dialog|window|popup|pop-up|this ad))$|^\W*scroll down for (videos?|more|the videos?)\W*$|^(w+\.)?(youtube|soundcloud|vimeo|instagram|dailymotion)\.com$",
         0.92,
         "pop-up or media widget text",
     ),
