@@ -244,11 +244,10 @@ def line_features(text: str, lines: Sequence[Span], flags: Sequence[Flag], patte
     for i, line in enumerate(texts):
         prev_prose = i > 0 and prose[i - 1]
         next_prose = i + 1 < n and prose[i + 1]
-        rest = {w for w, k in vocabulary.items() if k > (w in content[i])}  # words in some other line
         neighbours = set().union(*(content[j] for j in (i - 1, i + 1) if 0 <= j < n))
         short_unpunctuated = len(line.split()) <= 12 and not line.rstrip().endswith(_SENTENCE_END)
         headline_like = 3 <= len(line.split()) <= 16 and not line.rstrip().endswith(_SENTENCE_END)
-        overlap_rest = _overlap(content[i], rest)
+        overlap_rest = _overlap(content[i], {w for w in content[i] if vocabulary[w] > 1})  # in another line too
         rows.append(
             _shape(line)
             + [
