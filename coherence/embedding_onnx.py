@@ -130,12 +130,20 @@ def _model_layout(model_path: Path) -> dict:
 
 
 class OnnxEncoder:
-    """Encodes texts with an int8 ONNX model; rows are L2-normalised float32."""
+    """Encodes texts with an int8 ONNX model; rows are L2-normalised float32.
 
-    def __init__(self, directory: str | Path, *, threads: int | None = None) -> None:
+    ``threads``: ONNX Runtime's intra-op threads (default: ``$COHERENCE_ORT_THREADS``, else one
+    per core). ``spinning``: whether idle worker threads busy-wait for the next operator. Off by
+    default: in the pipeline the model shares the cores with the thread that prepares the next
+    chunk, and spinning workers take CPU time from it.
+    """
+
+    def __init__(self, directory: str | Path, *, threads: int | None = None, spinning: bool = False) -> None:
         import onnxruntime as ort
 
         self.directory = Path(directory)
+        self.threads = threads
+        self.spinning = spinning
         self.info = _read_json(self.directory / "build.json")
         layout = self.info["layout"]
         self.pooling = layout["pooling"]
@@ -145,6 +153,7 @@ class OnnxEncoder:
         threads = threads or int(os.environ.get("COHERENCE_ORT_THREADS", "0") or 0)
         if threads:
             options.intra_op_num_threads = threads
+        options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         self.session = ort.InferenceSession(
             str(self.directory / "model.int8.onnx"), options, providers=["CPUExecutionProvider"]
         )
