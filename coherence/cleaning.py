@@ -179,7 +179,7 @@ class Cleaner:
         """The removable flags of one article."""
         from coherence.units import Span, split_lines
 
-        flags = self.artifact_detector.detect(text)
+        flags = self.artifact_detector.detect(text, title)
         if self.boilerplate_detector is not None:
             flagged = {(f.start, f.end) for f in flags}
             flags += [f for f in self.boilerplate_detector.detect(text, source) if (f.start, f.end) not in flagged]

@@ -246,7 +246,7 @@ class Scorer:
         if len(text) > self.max_chars:
             warnings.append(f"text has {len(text)} characters; only the first {self.max_chars} were analysed")
             text = text[: self.max_chars]
-        flags = self.artifact_detector.detect(text)
+        flags = self.artifact_detector.detect(text, article.title)
         if self.boilerplate_detector is not None:
             flagged = {(f.start, f.end) for f in flags}
             boilerplate = self.boilerplate_detector.detect(text, article.source)

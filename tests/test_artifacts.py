@@ -360,3 +360,25 @@ def test_source_link_glued_to_the_first_line_gets_its_own_span():
     text = "\n".join([link + ARTICLE_LINES[0], ARTICLE_LINES[1]])
     flags = ArtifactDetector(line_model=None).detect(text)
     assert [(f.start, f.end, f.category) for f in flags] == [(0, len(link), "source_attribution")]
+
+
+def test_body_that_is_another_storys_headline_is_a_non_article_page_only_with_a_title():
+    body = "How Ten Small Towns Rebuilt Their Main Streets After The Floods"
+    detector = ArtifactDetector()
+    assert detector.detect(body) == []  # no title: a one-line body may be a short article
+    flags = detector.detect(body, "Council Approves New Budget For Schools")
+    assert [(f.start, f.end, f.category) for f in flags] == [(0, len(body), "other")]
+    assert detector.detect(body, "Small Towns Rebuild After Floods") == []  # the title's story
+    sentence = "The council approved the budget on Monday after a long debate."
+    assert detector.detect(sentence, "Storm Closes Harbour") == []  # a one-sentence article
+
+
+def test_index_title_and_error_heading_make_every_line_of_the_page_an_artifact():
+    text = "First teaser of a post about gardens.\n\nSecond teaser about the harvest festival."
+    assert ArtifactDetector().detect(text, "Garden Notes") == []
+    flags = ArtifactDetector().detect(text, "Garden Notes Archives")
+    assert [f.category for f in flags] == ["other", "other"]
+    error = "ERROR\n\nSomething went wrong\n\nPlease try again later"
+    assert {f.category for f in ArtifactDetector().detect(error)} == {"error_page"}
+    long_text = "Error\n\n" + " ".join(["The report describes the error in the accounts."] * 10)
+    assert not [f for f in ArtifactDetector().detect(long_text) if f.category == "error_page"]

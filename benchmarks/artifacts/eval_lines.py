@@ -42,8 +42,8 @@ def read_file(data_dir: Path, name: str) -> list[dict]:
         return [json.loads(line) for line in fh]
 
 
-def coherence_predictions(text, lines, detector, source=None, boilerplate=None):
-    flags = [f for f in detector.detect(text) if f.kind == "artifact"]
+def coherence_predictions(text, lines, detector, source=None, boilerplate=None, title=None):
+    flags = [f for f in detector.detect(text, title) if f.kind == "artifact"]
     if boilerplate is not None:
         flags += boilerplate.detect(text, source)
     out = []
@@ -118,12 +118,12 @@ def main(argv=None):
             lines = by_record.get((name, rec["id"]))
             if not lines:
                 continue
-            text = rec["text"]
+            text, title, source = rec["text"], rec.get("title"), rec.get("source")
             preds = {
-                "coherence": coherence_predictions(text, lines, detector),
-                "coherence+boilerplate": coherence_predictions(text, lines, detector, rec.get("source"), boilerplate),
-                "rules only": coherence_predictions(text, lines, rules),
-                "rules only+boilerplate": coherence_predictions(text, lines, rules, rec.get("source"), boilerplate),
+                "coherence": coherence_predictions(text, lines, detector, title=title),
+                "coherence+boilerplate": coherence_predictions(text, lines, detector, source, boilerplate, title),
+                "rules only": coherence_predictions(text, lines, rules, title=title),
+                "rules only+boilerplate": coherence_predictions(text, lines, rules, source, boilerplate, title),
                 "c4_lines": c4_predictions(text, lines),
                 "justext": justext_predictions(text, lines),
             }

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import ftfy
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from coherence.detectors.line_features import FURNITURE_WORDS, covers_half, is_prose, line_features, touches
 from coherence.detectors.line_model import DEFAULT_LINE_MODEL, load_line_model
@@ -606,10 +607,12 @@ class ArtifactDetector:
         self.line_model = line_model
         self.line_threshold = line_threshold
 
-    def detect(self, text: str) -> list[Flag]:
-        """Artifact flags for ``text``, in order of position."""
+    def detect(self, text: str, title: str | None = None) -> list[Flag]:
+        """Artifact flags for ``text``, in order of position. ``title``, the record's title where there is
+        one, tells a non-article page (an index page's title, another story's headline as the body)."""
         lines = split_lines(text)
         flags, cues = self._rule_flags(text, lines)
+        flags += non_article_page(text, lines, flags, title)
         if self.line_model is not None:
             flags += self._learned_flags(text, lines, flags, cues)
         return sorted(flags, key=lambda f: (f.start, f.end))
@@ -796,6 +799,52 @@ class ArtifactDetector:
                 )
             )
         return flags, cue
+
+
+_INDEX_TITLE = re.compile(
+    r"^(home|homepage|home page|contributors|authors?|archives?|index|search results?|categories|tags?)$"
+    r"|\barchives?(\s*[-|–—:]\s*[^-|–—:]{1,60})?$|^stories in the\b.*\bcategor(y|ies)\W*$"
+    r"|^(category|tag|author|archives?)\s*:|^posts? (by|tagged)\b",
+    _I,
+)
+_ERROR_HEAD = re.compile(r"^(error|oops|whoops)\b[^.!?]{0,30}\W*$", _I)
+_READ_MORE_END = re.compile(r"\bread more\W*$", _I)
+_HEADLINE_END = (".", ",", ";", ":", '"', "”", "'", "’", "…")
+
+
+def non_article_page(text: str, lines: list[Span], flags: list[Flag], title: str | None) -> list[Flag]:
+    """Flags for every line not yet flagged when the record is not an article: a short page that opens
+    with an error heading (``ERROR``, ``Oops``), an index or archive page (its title: ``X Archives``,
+    ``Contributors``, ``Stories in the "Health" category``), or a body that is one headline or teaser
+    (``... Read more``) of another story, sharing no content word with ``title``."""
+    free = [s for s in lines if not touches(flags, s)]
+    if not free:
+        return []
+    reason, category = None, "other"
+    if _ERROR_HEAD.match(lines[0].text(text)) and len(text.split()) <= 60:
+        reason, category = "error page (short page under an error heading)", "error_page"
+    elif title and _INDEX_TITLE.search(title.strip()):
+        reason = "non-article page (index or archive page, by its title)"
+    elif title and len(lines) == 1 and _other_story(lines[0].text(text), title):
+        reason = "non-article page (a headline or teaser of another story than the title)"
+    if reason is None:
+        return []
+    return [Flag("artifact", s.start, s.end, 0.85, reason, category) for s in free]
+
+
+def _other_story(line: str, title: str) -> bool:
+    """Whether a one-line body is another story's headline (Title Case, no final full stop) or teaser
+    (ending in ``Read more``) that shares no content word with the record's title."""
+    if _content_words(line) & _content_words(title):
+        return False
+    headline = len(line.split()) <= 30 and _title_case(line) and not line.endswith(_HEADLINE_END)
+    return headline or (len(line.split()) <= 120 and _READ_MORE_END.search(line) is not None)
+
+
+def _content_words(line: str) -> set[str]:
+    """The line's words of 3+ letters that are not stop words, case folded and cut to 5 letters."""
+    folded = (w.casefold() for w in _WORDS.findall(line) if len(w) >= 3)
+    return {w[:5] for w in folded if w not in ENGLISH_STOP_WORDS}
 
 
 def _has_prose_outside(line: str, pattern: re.Pattern) -> bool:
