@@ -124,6 +124,21 @@ def test_boilerplate_recurring_line_of_one_source():
     flags = detector.detect(text, "a.com")
     assert [(f.start, f.end) for f in flags] == [span_of(text, promo)]
     assert detector.detect(corpus[-1][0], "b.com") == []  # seen once on b.com
+    assert [f.category for f in flags] == ["advertisement"]  # the category the rules suggest
+
+
+def test_boilerplate_skips_lead_in_lines_and_needs_four_articles():
+    corpus = [
+        (
+            f"Story {i} opens here.\nQuote:\nA quoted line number {i}.\nYours in Christ,\nSign up for our daily alerts",
+            "a.com",
+        )
+        for i in range(4)
+    ]
+    text = corpus[0][0]
+    flagged = {text[f.start : f.end] for f in BoilerplateDetector().fit(corpus).detect(text, "a.com")}
+    assert flagged == {"Sign up for our daily alerts"}
+    assert BoilerplateDetector().fit(corpus[:3]).detect(text, "a.com") == []
 
 
 def test_boilerplate_ignores_reposts_of_one_story():

@@ -961,6 +961,13 @@ _LINK = re.compile(r"https?://|www\.", _I)
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
+def guess_category(line: str) -> str:
+    """The artifact category a line most likely has, whatever its position or length: that of the first
+    rule whose pattern matches it, else the one its furniture words suggest (see ``_learned_category``)."""
+    cue = next((rule.category for rule in _RULES if rule.pattern.search(line)), None)
+    return _learned_category(line, cue)
+
+
 def _learned_category(line: str, cue: str | None) -> str:
     """A category for a line only the model flagged: that of a rule whose pattern matches it (kept from
     flagging by its position or length), else the one its furniture words suggest most often

@@ -9,6 +9,11 @@ punctuation to spaces (``11.3k SHARES`` and ``7.5k SHARES`` are one line). Repos
 do not make its lines boilerplate: an occurrence counts once per distinct *rest of the article*,
 keyed by the article's longest other line, so three copies of the same article count as one.
 
+A lead-in line (ending in ``:`` or ``,``: ``Quote:``, ``Sources:``, a letter's ``Yours truly,``) is never
+boilerplate on its own: it belongs to what follows it, which a writer's recurring format may repeat.
+A flag's category is the one the artifact rules suggest for the line
+(:func:`~coherence.detectors.artifacts.guess_category`), else ``other``.
+
 Memory: one 64-bit line hash per distinct (source, line), plus up to ``max_tracked`` article keys
 for each (almost always one): about 250 bytes per distinct line in CPython, so about 7 KB for an
 article of 30 lines that no other article shares.
@@ -20,11 +25,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
+from coherence.detectors.artifacts import guess_category
 from coherence.flags import Flag
 from coherence.units import split_lines
 
 _DIGITS = re.compile(r"\d+")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_LEAD_IN = (":", ",")
 
 
 def line_key(line: str) -> str:
@@ -53,7 +60,7 @@ class BoilerplateDetector:
     def __init__(
         self,
         *,
-        min_articles: int = 3,
+        min_articles: int = 4,
         min_fraction: float = 0.05,
         max_tracked: int = 20,
         max_words: int = 100,
@@ -110,10 +117,10 @@ class BoilerplateDetector:
         threshold = self.threshold(source)
         for span in split_lines(text):
             line = span.text(text)
-            if len(line.split()) > self.max_words or not line_key(line):
+            if len(line.split()) > self.max_words or not line_key(line) or line.endswith(_LEAD_IN):
                 continue
             n = self.recurrence(line, source)
             if n >= threshold:
                 reason = f"recurs in {n}+ articles of {source or 'the same (unknown) source'}"
-                flags.append(Flag("artifact", span.start, span.end, self.score, reason, "other"))
+                flags.append(Flag("artifact", span.start, span.end, self.score, reason, guess_category(line)))
         return flags
