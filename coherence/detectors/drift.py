@@ -25,6 +25,7 @@ Two questions are answered from the same vectors:
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coherence.detectors.cohesion import LexicalCohesion
+from coherence.detectors.drift_model import UnitModel, head_name
 from coherence.detectors.topics import CorpusTopics
 
 HEADLINE_METHODS = ("centroid", "max_paragraph", "max_sentence", "top3_sentences", "lead", "centroid_max_sentence")
@@ -70,6 +72,16 @@ class DriftResult:
     sentence_vectors: np.ndarray | None = None
     sentence_corpus_similarity: np.ndarray | None = None  # to the nearest paragraphs of other articles
     sentence_corpus_contrast: np.ndarray | None = None  # how much closer to them than to its own article
+    paragraph_probability: np.ndarray | None = None  # unit model: P(spliced in) per paragraph (nan: not scored)
+    sentence_probability: np.ndarray | None = None  # unit model: P(spliced in) per sentence (nan: not scored)
+    paragraph_measurements: dict[str, np.ndarray] | None = None  # the unit model's inputs (last round)
+    sentence_measurements: dict[str, np.ndarray] | None = None
+
+
+@functools.cache
+def bundled_unit_model() -> UnitModel:
+    """The unit model shipped in ``coherence/data/drift_model.json`` (read once)."""
+    return UnitModel.load()
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
@@ -226,6 +238,14 @@ class DriftDetector:
         How many nearest paragraphs of other articles a sentence is compared with.
     corpus_min_articles:
         Batches with fewer articles are scored without corpus evidence (see :meth:`corpus`).
+    unit_model:
+        The learned off-topic combiner (:class:`~coherence.detectors.drift_model.UnitModel`):
+        ``"bundled"`` for the one shipped in ``coherence/data/drift_model.json``, a model, or
+        ``None`` for the hand-weighted evidence and thresholds above. With a model, a unit is
+        off-topic when its probability reaches the model's threshold (paragraphs first, re-measured
+        against the paragraphs not flagged, as above; then the sentences of the others); the
+        hand-weighted evidence is still computed and reported (``paragraph_evidence``,
+        ``sentence_evidence``), it just does not decide the flags.
     """
 
     def __init__(
@@ -246,6 +266,7 @@ class DriftDetector:
         corpus_reference: str = "mean",
         corpus_neighbours: int = 3,
         corpus_min_articles: int = 20,
+        unit_model: UnitModel | str | None = None,
     ) -> None:
         self.segment_penalty = segment_penalty
         self.min_units = min_units
@@ -262,6 +283,7 @@ class DriftDetector:
         self.corpus_reference = corpus_reference
         self.corpus_neighbours = corpus_neighbours
         self.corpus_min_articles = corpus_min_articles
+        self.unit_model = unit_model
 
     # -- segmentation ---------------------------------------------------------------------------
     def segment(self, vectors: np.ndarray, allowed: np.ndarray | None = None) -> list[int]:
@@ -403,7 +425,8 @@ class DriftDetector:
             sent_ev = raw * np.minimum(1.0, sent_words / self.length_scale)
             flagged = {o.index for o in result.offtopic_paragraphs}
             sent_ev[(sent_words < self.min_words) | np.isin(owner, list(flagged))] = np.nan
-            for j in np.flatnonzero(sent_ev >= self.sentence_threshold):
+            hand_flags = np.flatnonzero(sent_ev >= self.sentence_threshold) if self.unit_model is None else []
+            for j in hand_flags:
                 reason = (
                     f"sentence similarity to the other paragraphs {other_par[j]:.2f} "
                     f"(article median {np.median(other_par):.2f}), to its own paragraph and neighbours "
@@ -422,7 +445,178 @@ class DriftDetector:
         ratios = [np.nanmax(par_ev) / self.paragraph_threshold if np.any(np.isfinite(par_ev)) else 0.0]
         ratios.append(np.nanmax(sent_ev) / self.sentence_threshold if np.any(np.isfinite(sent_ev)) else 0.0)
         result.article_score = float(max(ratios))
+        model = self.model()
+        if model is not None:
+            result.offtopic_paragraphs = []
+            self._model_offtopic(model, result, weights, par_words, sent_words, owner, headline_vector, sentence_texts)
         return result
+
+    def model(self) -> UnitModel | None:
+        """The unit model in use (``None``: hand-weighted evidence decides the flags)."""
+        if isinstance(self.unit_model, str):
+            return bundled_unit_model() if self.unit_model == "bundled" else UnitModel.load(self.unit_model)
+        return self.unit_model
+
+    # -- the learned combiner -------------------------------------------------------------------
+    def paragraph_measurements(
+        self,
+        vectors: np.ndarray,
+        weights: np.ndarray,
+        words: np.ndarray,
+        headline_sim: np.ndarray | None,
+        reference: np.ndarray,
+        lexical: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """The unit model's paragraph inputs, against the ``reference`` paragraphs (those not flagged)."""
+        n = len(vectors)
+        topic = leave_one_out_similarity(vectors, weights * reference)
+        gram = vectors @ vectors.T
+        np.fill_diagonal(gram, np.nan)
+        gram[:, ~reference] = np.nan
+        adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+        before, after = np.r_[np.nan, adjacent], np.r_[adjacent, np.nan]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-nan rows: no other reference paragraph
+            m = {
+                "topic": topic,
+                "topic_median": median_of_others(topic, reference),
+                "closest": np.nanmax(gram, axis=1),
+                "neighbour_max": np.fmax(before, after),
+                "neighbour_min": np.fmin(before, after),
+            }
+        m["lexical"] = lexical
+        m["lexical_median"] = median_of_others(lexical, reference)
+        if headline_sim is not None:
+            m["headline"] = headline_sim
+            m["headline_median"] = median_of_others(headline_sim, reference)
+        m["evidence"] = self._paragraph_evidence(vectors, weights, headline_sim, words, reference)
+        m["length"] = np.minimum(words, 60) / 60
+        m["edge"] = np.isin(np.arange(n), [0, n - 1]).astype(float)
+        m["log_units"] = np.full(n, np.log(n))
+        return m
+
+    def sentence_measurements(
+        self,
+        paragraph_vectors: np.ndarray,
+        sentence_vectors: np.ndarray,
+        owner: np.ndarray,
+        weights: np.ndarray,
+        words: np.ndarray,
+        headline_vector: np.ndarray | None,
+        reference: np.ndarray,
+        lexical: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """The unit model's sentence inputs; ``reference`` marks the paragraphs not flagged."""
+        n = len(sentence_vectors)
+        sent_sim = leave_one_out_similarity(sentence_vectors, words.astype(float) * reference[owner])
+        other_par, local, _ = self._sentence_context(
+            paragraph_vectors, sentence_vectors, owner, weights * reference, sent_sim
+        )
+        ref = reference[owner]
+        m: dict[str, np.ndarray] = {}
+        columns = {"other_paragraphs": other_par, "local": local, "lexical": lexical, "sentences": sent_sim}
+        if headline_vector is not None:
+            columns["headline"] = sentence_vectors @ headline_vector
+        for name, values in columns.items():
+            m[name] = values
+            m[f"{name}_median"] = median_of_others(values, ref)
+        gram = sentence_vectors @ sentence_vectors.T
+        np.fill_diagonal(gram, np.nan)
+        gram[:, ~ref] = np.nan
+        adjacent = np.einsum("ij,ij->i", sentence_vectors[:-1], sentence_vectors[1:]) if n > 1 else np.zeros(0)
+        before, after = np.r_[np.nan, adjacent], np.r_[adjacent, np.nan]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            m["closest"] = np.nanmax(gram, axis=1)
+            m["neighbour_max"] = np.fmax(before, after)
+        raw = (
+            drop_and_level(other_par, ref)
+            + drop_and_level(local, ref)
+            + self.lexical_weight * drop_and_level(lexical, ref)
+        )
+        m["evidence"] = raw * np.minimum(1.0, words / self.length_scale)
+        m["length"] = np.minimum(words, 40) / 40
+        first = np.r_[True, owner[1:] != owner[:-1]]
+        last = np.r_[owner[1:] != owner[:-1], True]
+        sizes = np.bincount(owner, minlength=len(paragraph_vectors))[owner]
+        m["paragraph_edge"] = (first | last).astype(float)
+        m["alone"] = (sizes == 1).astype(float)
+        m["log_paragraph_sentences"] = np.log(sizes)
+        m["article_edge"] = np.isin(owner, [0, len(paragraph_vectors) - 1]).astype(float)
+        m["log_units"] = np.full(n, np.log(n))
+        return m
+
+    def _model_offtopic(self, model, result, weights, par_words, sent_words, owner, headline_vector, texts) -> None:
+        """Flags, probabilities and measurements of the unit model (see ``unit_model``)."""
+        paragraphs, sentences = result.paragraph_vectors, result.sentence_vectors
+        n_par, n_sent = len(paragraphs), len(sentences)
+        par_texts = (
+            [" ".join(t for t, o in zip(texts, owner, strict=True) if o == i) for i in range(n_par)]
+            if texts is not None
+            else None
+        )
+        par_lexical = LexicalCohesion().shared(par_texts)[0] if par_texts is not None else np.ones(n_par)
+        sent_lexical = LexicalCohesion().shared(texts)[0] if texts is not None else np.ones(n_sent)
+        head = result.paragraph_headline_similarity
+        par_head = head_name("paragraph", headline_vector is not None)
+        prob = np.full(n_par, np.nan)
+        flagged = np.zeros(n_par, dtype=bool)
+        if n_par >= self.min_units:
+            for _ in range(self.max_iterations):
+                m = self.paragraph_measurements(paragraphs, weights, par_words, head, ~flagged, par_lexical)
+                prob = model.probability(par_head, m, n_par)
+                prob[par_words < self.min_words] = np.nan
+                result.paragraph_measurements = m
+                now = np.nan_to_num(prob, nan=-np.inf) >= model.paragraph_threshold
+                if now.sum() * 2 >= n_par:  # never call most of the article off-topic
+                    now = flagged
+                if (now == flagged).all():
+                    break
+                flagged = now
+        result.paragraph_probability = prob
+        reference = ~flagged
+        for i in np.flatnonzero(flagged):
+            m = result.paragraph_measurements
+            reason = (
+                f"paragraph similarity to the rest of the article {m['topic'][i]:.2f} "
+                f"(median of the other paragraphs {m['topic_median'][i]:.2f})"
+            )
+            if head is not None:
+                reason += f", to the headline {head[i]:.2f} (median {m['headline_median'][i]:.2f})"
+            reason += f"; splice probability {prob[i]:.2f} (threshold {model.paragraph_threshold:.2f})"
+            score = self._probability_score(prob[i], model.paragraph_threshold)
+            result.offtopic_paragraphs.append(UnitOutlier(int(i), score, reason))
+
+        sent_prob = np.full(n_sent, np.nan)
+        if n_sent >= self.min_units and n_par:
+            m = self.sentence_measurements(
+                paragraphs, sentences, owner, weights, sent_words, headline_vector, reference, sent_lexical
+            )
+            result.sentence_measurements = m
+            sent_prob = model.probability(head_name("sentence", headline_vector is not None), m, n_sent)
+            sent_prob[(sent_words < self.min_words) | flagged[owner]] = np.nan
+            for j in np.flatnonzero(np.nan_to_num(sent_prob, nan=-np.inf) >= model.sentence_threshold):
+                reason = (
+                    f"sentence similarity to the other paragraphs {m['other_paragraphs'][j]:.2f} "
+                    f"(article median {m['other_paragraphs_median'][j]:.2f}), to its own paragraph and neighbours "
+                    f"{m['local'][j]:.2f} (median {m['local_median'][j]:.2f}); {m['lexical'][j]:.0%} of its content "
+                    f"words occur elsewhere (median {m['lexical_median'][j]:.0%}); splice probability "
+                    f"{sent_prob[j]:.2f} (threshold {model.sentence_threshold:.2f})"
+                )
+                result.offtopic_sentences.append(
+                    UnitOutlier(int(j), self._probability_score(sent_prob[j], model.sentence_threshold), reason)
+                )
+        result.sentence_probability = sent_prob
+        ratios = [
+            np.nanmax(p) / model.threshold(level) if np.any(np.isfinite(p)) else 0.0
+            for p, level in ((prob, "paragraph"), (sent_prob, "sentence"))
+        ]
+        result.article_score = float(max(ratios))
+
+    @staticmethod
+    def _probability_score(probability: float, threshold: float) -> float:
+        """A flag score in [0.5, 0.99]: 0.5 at the threshold, rising with the probability."""
+        return float(np.clip(0.5 + 0.5 * (probability - threshold) / max(1e-9, 1.0 - threshold), 0.5, 0.99))
 
     def _paragraph_evidence(self, vectors, weights, headline_sim, words, reference) -> np.ndarray:
         """Paragraph evidence against the ``reference`` paragraphs (those not flagged so far)."""

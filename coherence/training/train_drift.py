@@ -1,0 +1,288 @@
+"""Fit the drift detector's off-topic unit model on the dev half of the BBC splice benchmark.
+
+    python -m coherence.training.train_drift [--data ../shared/data] [--sources 300] \\
+        [--budget 0.02] [-o coherence/data/drift_model.json]
+
+Run from the repository root (it builds the benchmark with :mod:`benchmarks.drift.splices`; the
+embeddings come from the benchmark's on-disk cache). Only documents built from the DEV source
+articles are used; the test half is never read.
+
+1. Paragraph rows: every paragraph's measurements against all the other paragraphs (nothing
+   flagged yet), labelled 1 when at least half of it was spliced in. ``C`` of the L2 logistic
+   regression is chosen by grouped cross-validation (folds by source article, so no source's
+   three documents are split) on out-of-fold log loss.
+2. For each paragraph threshold: out-of-fold paragraph flags (the fold's model, with the
+   detector's re-measuring rounds), then sentence rows measured against the paragraphs not
+   flagged, a sentence head fitted in the same folds, and out-of-fold sentence probabilities.
+3. Thresholds: the (paragraph, sentence) pair with the best mean of the different- and same-topic
+   unit F1 whose share of unmodified articles with any flag is at most ``--budget``, all out of fold.
+4. The heads are refitted on all the dev rows (the no-headline heads on the same rows without the
+   headline columns) and saved with the chosen thresholds and the cross-validated numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from coherence.detectors.drift import DriftDetector
+from coherence.detectors.drift_model import UnitModel
+
+PARAGRAPH_FEATURES = (
+    "topic",
+    "topic_median",
+    "closest",
+    "neighbour_max",
+    "neighbour_min",
+    "lexical",
+    "lexical_median",
+    "headline",
+    "headline_median",
+    "evidence",
+    "length",
+    "edge",
+    "log_units",
+)
+SENTENCE_FEATURES = (
+    "other_paragraphs",
+    "other_paragraphs_median",
+    "local",
+    "local_median",
+    "lexical",
+    "lexical_median",
+    "sentences",
+    "sentences_median",
+    "headline",
+    "headline_median",
+    "closest",
+    "neighbour_max",
+    "evidence",
+    "length",
+    "paragraph_edge",
+    "alone",
+    "log_paragraph_sentences",
+    "article_edge",
+    "log_units",
+)
+NO_HEADLINE_DROPS = {"headline", "headline_median", "evidence"}  # paragraph evidence uses the headline
+C_GRID = (0.01, 0.1, 1.0, 10.0)
+PARAGRAPH_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+SENTENCE_THRESHOLDS = tuple(np.round(np.arange(0.3, 0.991, 0.01), 2))
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def features_of(head: str) -> list[str]:
+    """The inputs of one head (see :data:`coherence.detectors.drift_model.HEADS`)."""
+    names = PARAGRAPH_FEATURES if head.startswith("paragraph") else SENTENCE_FEATURES
+    if head.endswith("no_headline"):
+        drops = NO_HEADLINE_DROPS if head.startswith("paragraph") else {"headline", "headline_median"}
+        names = tuple(n for n in names if n not in drops)
+    return list(names)
+
+
+def unit_labels(spans: Sequence, gold: Sequence[tuple[int, int]]) -> np.ndarray:
+    """1 for a unit of which at least half lies in the gold (spliced) spans."""
+    out = np.zeros(len(spans))
+    for k, span in enumerate(spans):
+        inside = sum(max(0, min(span.end, b) - max(span.start, a)) for a, b in gold)
+        out[k] = float(inside >= 0.5 * (span.end - span.start))
+    return out
+
+
+def rows_of(measurements: dict[str, np.ndarray] | None, features: Sequence[str], n: int) -> np.ndarray:
+    if measurements is None:
+        return np.full((n, len(features)), np.nan)
+    return np.column_stack([np.broadcast_to(measurements[f], (n,)) for f in features])
+
+
+def fit_predict(rows, labels, groups_train, train, test, features, C) -> tuple[dict, np.ndarray]:
+    """A head fitted on the ``train`` rows; its probabilities on the ``test`` rows."""
+    head = UnitModel.fit_head(rows[train], labels[train], features, C=C)
+    model = UnitModel(heads={"h": head})
+    return head, model.probability("h", {f: rows[test][:, k] for k, f in enumerate(features)}, int(test.sum()))
+
+
+def folds_of(sources: Sequence[str], k: int, seed: int = 13) -> np.ndarray:
+    """Fold of each document, by source article."""
+    unique = sorted(set(sources))
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(unique))
+    fold = {s: int(order[n] % k) for n, s in enumerate(unique)}
+    return np.array([fold[s] for s in sources])
+
+
+class Trainer:
+    """The dev documents, their analyses and unit labels, and the detector runs on them."""
+
+    def __init__(self, docs, analyses, scorer, folds: np.ndarray) -> None:
+        self.docs, self.analyses, self.scorer, self.folds = docs, analyses, scorer, folds
+        self.par_labels = [unit_labels(a.units.paragraphs, d.gold) for d, a in zip(docs, analyses, strict=True)]
+        self.sent_labels = [unit_labels(a.units.sentences, d.gold) for d, a in zip(docs, analyses, strict=True)]
+
+    def detect(self, model: UnitModel, indices: Sequence[int]) -> dict[int, object]:
+        self.scorer.drift_detector = DriftDetector(unit_model=model)
+        return {i: self.scorer.detect_drift(self.analyses[i]) for i in indices}
+
+    def stack(self, results: dict[int, object], level: str, features: Sequence[str]):
+        """(rows, labels, (document, unit) of each row) of the units the model scores: long enough,
+        in an article with enough units, and (sentences) not in a flagged paragraph."""
+        rows, labels, where = [], [], []
+        detector = DriftDetector()
+        for i, r in sorted(results.items()):
+            a = self.analyses[i]
+            spans = a.units.paragraphs if level == "paragraph" else a.units.sentences
+            m = r.paragraph_measurements if level == "paragraph" else r.sentence_measurements
+            X = rows_of(m, features, len(spans))
+            words = np.array([len(a.text[s.start : s.end].split()) for s in spans])
+            keep = (words >= detector.min_words) & ~np.isnan(X).any(axis=1)
+            if level == "sentence":
+                flagged = [o.index for o in r.offtopic_paragraphs]
+                keep &= ~np.isin(np.asarray(a.units.sentence_paragraph), flagged)
+            rows.append(X[keep])
+            labels.append((self.par_labels if level == "paragraph" else self.sent_labels)[i][keep])
+            where += [(i, int(j)) for j in np.flatnonzero(keep)]
+        return np.vstack(rows), np.concatenate(labels), where
+
+    def flags(self, results: dict[int, object], sentence_threshold: float) -> list[list[tuple[int, int]]]:
+        out = []
+        for i in range(len(self.docs)):
+            r, units = results[i], self.analyses[i].units
+            spans = [units.paragraphs[o.index] for o in r.offtopic_paragraphs]
+            prob = np.nan_to_num(r.sentence_probability, nan=-np.inf) if r.sentence_probability is not None else []
+            spans += [units.sentences[j] for j in np.flatnonzero(np.asarray(prob) >= sentence_threshold)]
+            out.append([(s.start, s.end) for s in spans])
+        return out
+
+
+def log_loss(p: np.ndarray, y: np.ndarray) -> float:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m coherence.training.train_drift", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--cache-dir", default=str(ROOT / ".cache" / "embeddings"))
+    parser.add_argument("--sources", type=int, default=300, help="BBC source articles (dev half only)")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--budget", type=float, default=0.02, help="most unmodified dev articles flagged (CV)")
+    parser.add_argument("-o", "--output", type=Path, default=ROOT / "coherence" / "data" / "drift_model.json")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.drift import splices
+    from benchmarks.drift.__main__ import prepare_splices
+    from benchmarks.drift.embed import CachedEmbedder
+    from coherence import Scorer
+
+    scorer = Scorer(embedder=CachedEmbedder(cache_dir=args.cache_dir))
+    docs = [d for d in splices.build(args.data, args.sources) if d.split == "dev"]
+    analyses = prepare_splices(docs, scorer)
+    folds = folds_of([d.source_id for d in docs], args.folds)
+    t = Trainer(docs, analyses, scorer, folds)
+    every = range(len(docs))
+
+    # 1. Paragraph rows, nothing flagged; C by out-of-fold log loss.
+    base = t.detect(UnitModel(heads={}), every)
+    pfeat = features_of("paragraph")
+    P, py, pwhere = t.stack(base, "paragraph", pfeat)
+    pfold = folds[[i for i, _ in pwhere]]
+    best_c, best_loss = C_GRID[0], np.inf
+    for C in C_GRID:
+        oof = np.zeros(len(py))
+        for k in range(args.folds):
+            _, oof[pfold == k] = fit_predict(P, py, None, pfold != k, pfold == k, pfeat, C)
+        loss = log_loss(oof, py)
+        print(f"paragraph C={C}: out-of-fold log loss {loss:.4f}", flush=True)
+        if loss < best_loss:
+            best_c, best_loss = C, loss
+    par_heads = [UnitModel.fit_head(P[pfold != k], py[pfold != k], pfeat, C=best_c) for k in range(args.folds)]
+
+    # 2-3. Paragraph thresholds; sentence rows and heads out of fold; thresholds by the budget.
+    sfeat = features_of("sentence")
+    best = None
+    for pt in PARAGRAPH_THRESHOLDS:
+        results = {}
+        for k in range(args.folds):
+            model = UnitModel(heads={"paragraph": par_heads[k]}, paragraph_threshold=pt, sentence_threshold=np.inf)
+            results |= t.detect(model, [i for i in every if folds[i] == k])
+        S, sy, swhere = t.stack(results, "sentence", sfeat)
+        sfold = folds[[i for i, _ in swhere]]
+        for C in C_GRID:
+            oof = np.zeros(len(sy))
+            for k in range(args.folds):
+                _, oof[sfold == k] = fit_predict(S, sy, None, sfold != k, sfold == k, sfeat, C)
+            for i in every:
+                results[i].sentence_probability = np.full(len(analyses[i].units.sentences), np.nan)
+            for (i, j), p in zip(swhere, oof, strict=True):
+                results[i].sentence_probability[j] = p
+            for st in SENTENCE_THRESHOLDS:
+                ev = splices.evaluate(docs, t.flags(results, st), [0.0] * len(docs))
+                ok = ev["unmodified_flagged"] <= args.budget
+                value = (ev["different"]["f1"] + ev["same"]["f1"]) / 2
+                if ok and (best is None or value > best[0]):
+                    best = (value, pt, st, C, ev)
+            if best is not None and best[1] == pt and best[3] == C:
+                ev = best[4]
+                print(
+                    f"paragraph threshold {pt}, sentence C={C}: best within budget: sentence threshold {best[2]} "
+                    f"F1 {ev['different']['f1']:.3f} / {ev['same']['f1']:.3f}, "
+                    f"unmodified flagged {ev['unmodified_flagged']:.3f}",
+                    flush=True,
+                )
+            else:
+                print(f"paragraph threshold {pt}, sentence C={C}: not better", flush=True)
+    if best is None:
+        print("no setting within the budget", file=sys.stderr)
+        return 1
+    value, pt, st, sentence_c, ev = best
+
+    # 4. Final heads on all dev rows.
+    results = {}
+    for k in range(args.folds):
+        model = UnitModel(heads={"paragraph": par_heads[k]}, paragraph_threshold=pt, sentence_threshold=np.inf)
+        results |= t.detect(model, [i for i in every if folds[i] == k])
+    S, sy, _ = t.stack(results, "sentence", sfeat)
+    heads = {}
+    for head in ("paragraph", "paragraph_no_headline", "sentence", "sentence_no_headline"):
+        rows, labels, names = (P, py, pfeat) if head.startswith("paragraph") else (S, sy, sfeat)
+        wanted = features_of(head)
+        cols = [names.index(f) for f in wanted]
+        heads[head] = UnitModel.fit_head(
+            rows[:, cols], labels, wanted, C=best_c if head.startswith("paragraph") else sentence_c
+        )
+    final = UnitModel(heads=heads, paragraph_threshold=pt, sentence_threshold=st)
+    cv = {
+        "different_f1": round(ev["different"]["f1"], 4),
+        "same_f1": round(ev["same"]["f1"], 4),
+        "different_precision": round(ev["different"]["precision"], 4),
+        "different_recall": round(ev["different"]["recall"], 4),
+        "same_precision": round(ev["same"]["precision"], 4),
+        "same_recall": round(ev["same"]["recall"], 4),
+        "unmodified_flagged": round(ev["unmodified_flagged"], 4),
+    }
+    final.save(
+        args.output,
+        trained=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+        command="python -m coherence.training.train_drift " + " ".join(sys.argv[1:] if argv is None else argv),
+        data=f"BBC splice benchmark, dev half only ({args.sources} sources, {len(docs)} documents)",
+        paragraph_C=best_c,
+        sentence_C=sentence_c,
+        cross_validation=f"{args.folds} folds grouped by source article, budget {args.budget}",
+        cv_out_of_fold=cv,
+    )
+    print(f"chosen: paragraph threshold {pt}, sentence threshold {st}, C {best_c} / {sentence_c}; CV {cv}")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
