@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coherence.detectors.artifacts import ArtifactDetector, mojibake_spans
+from coherence.detectors.artifacts import ArtifactDetector, guess_category, mojibake_spans
 from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.heuristics import DocumentHeuristics, c4_keeps_line
 from coherence.detectors.language import LanguageDetector
@@ -397,3 +397,17 @@ def test_index_title_and_error_heading_make_every_line_of_the_page_an_artifact()
     assert {f.category for f in ArtifactDetector().detect(error)} == {"error_page"}
     long_text = "Error\n\n" + " ".join(["The report describes the error in the accounts."] * 10)
     assert not [f for f in ArtifactDetector().detect(long_text) if f.category == "error_page"]
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("Senator Visits Flooded Town Hall After The Storm", "related_links"),
+        ("The mayor stands beside the new bridge during the opening ceremony", "caption"),
+        ("Source: https://example.com/story", "source_attribution"),
+        ("Share this on Facebook", "share_widget"),
+        ("It rained.", "other"),
+    ],
+)
+def test_guess_category_by_pattern_words_or_shape(line, category):
+    assert guess_category(line) == category

@@ -827,6 +827,8 @@ def non_article_page(text: str, lines: list[Span], flags: list[Flag], title: str
         reason = "non-article page (index or archive page, by its title)"
     elif title and len(lines) == 1 and _other_story(lines[0].text(text), title):
         reason = "non-article page (a headline or teaser of another story than the title)"
+        if _READ_MORE_END.search(lines[0].text(text)):
+            category = "related_links"  # a teaser linking to the other story
     if reason is None:
         return []
     return [Flag("artifact", s.start, s.end, 0.85, reason, category) for s in free]
@@ -971,13 +973,22 @@ def guess_category(line: str) -> str:
 def _learned_category(line: str, cue: str | None) -> str:
     """A category for a line only the model flagged: that of a rule whose pattern matches it (kept from
     flagging by its position or length), else the one its furniture words suggest most often
-    (``Photos``: caption), else ``source_attribution`` for a link, else ``other``."""
+    (``Photos``: caption), else ``source_attribution`` for a link, else by its shape: a headline in Title
+    Case (3-20 words, no final full stop) is a related story's, an unpunctuated line of 4-40 words is a
+    photo caption, anything else ``other``."""
     if cue is not None:
         return cue
     votes = Counter(FURNITURE_WORDS[w] for w in map(str.casefold, _WORDS.findall(line)) if w in FURNITURE_WORDS)
     if votes:
         return votes.most_common(1)[0][0]
-    return "source_attribution" if _LINK.search(line) else "other"
+    if _LINK.search(line):
+        return "source_attribution"
+    words = len(line.split())
+    if 3 <= words <= 20 and _title_case(line) and not line.endswith("."):
+        return "related_links"
+    if 4 <= words <= 40 and not line.endswith(_SENTENCE_MARKS):
+        return "caption"
+    return "other"
 
 
 _PERSONAL = re.compile(r"\b(you|your|our|us)\b", _I)
