@@ -30,7 +30,13 @@ from pathlib import Path
 
 import numpy as np
 
-from coherence.embedding import _prefetch, length_sorted_batches, load_sentence_transformer, resolve_model_path
+from coherence.embedding import (
+    TokenBatcher,
+    _prefetch,
+    length_sorted_batches,
+    load_sentence_transformer,
+    resolve_model_path,
+)
 
 MIN_AGREEMENT = 0.99
 BUILD_FORMAT = 3  # 3: token embeddings kept in fp32 (only MatMul and Attention weights int8)
@@ -140,6 +146,7 @@ class OnnxEncoder:
 
     def __init__(self, directory: str | Path, *, threads: int | None = None, spinning: bool = False) -> None:
         import onnxruntime as ort
+        from tokenizers import Tokenizer
 
         self.directory = Path(directory)
         self.threads = threads
@@ -158,16 +165,13 @@ class OnnxEncoder:
             str(self.directory / "model.int8.onnx"), options, providers=["CPUExecutionProvider"]
         )
         self.input_names = [i.name for i in self.session.get_inputs()]
-        self._tokenizer = self._load_tokenizer()
+        self._batcher = TokenBatcher(
+            Tokenizer.from_file(str(self.directory / "tokenizer.json")),
+            max_length=self.max_seq_length,
+            pad_id=int(self.info.get("pad_id", 0)),
+            token_type_ids="token_type_ids" in self.input_names,
+        )
         self.dimension = int(self.info["dimension"])
-
-    def _load_tokenizer(self):
-        from tokenizers import Tokenizer
-
-        tok = Tokenizer.from_file(str(self.directory / "tokenizer.json"))
-        tok.enable_truncation(self.max_seq_length)
-        tok.no_padding()  # each batch is padded to its own longest text (see pad)
-        return tok
 
     @property
     def agreement(self) -> float:
@@ -175,20 +179,11 @@ class OnnxEncoder:
 
     def tokenize(self, texts: Sequence[str]) -> list:
         """Token encodings, unpadded and truncated at the model's maximum length."""
-        return self._tokenizer.encode_batch([t.strip() for t in texts])
+        return self._batcher.tokenize(texts)
 
     def pad(self, encodings: Sequence) -> dict[str, np.ndarray]:
         """The model's inputs for a batch of encodings, padded to the longest one."""
-        width = max(len(e.ids) for e in encodings)
-        ids = np.full((len(encodings), width), int(self.info.get("pad_id", 0)), dtype=np.int64)
-        mask = np.zeros((len(encodings), width), dtype=np.int64)
-        for row, e in enumerate(encodings):
-            ids[row, : len(e.ids)] = e.ids
-            mask[row, : len(e.ids)] = 1
-        feeds = {"input_ids": ids, "attention_mask": mask}
-        if "token_type_ids" in self.input_names:
-            feeds["token_type_ids"] = np.zeros_like(ids)
-        return feeds
+        return self._batcher.pad(encodings)
 
     def forward(self, feeds: dict[str, np.ndarray]) -> np.ndarray:
         hidden = self.session.run(None, {k: feeds[k] for k in self.input_names})[0]

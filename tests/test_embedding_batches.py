@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import torch
 
-from coherence.embedding import Embedder, length_sorted_batches, token_lengths
+from coherence.embedding import Embedder, TokenBatcher, length_sorted_batches, token_lengths
 
 
 def test_batches_cover_every_index_once_sorted_and_within_the_budget():
@@ -39,3 +40,27 @@ def test_token_budget_batches_give_the_vectors_of_sentence_transformers(embedder
     reference = embedder._load().encode(texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
     assert budgeted.shape == reference.shape
     assert float((budgeted * reference).sum(axis=1).min()) > 0.9999
+
+
+def test_single_pass_tokenising_gives_sentence_transformers_features(embedder):
+    st = embedder._load()
+    texts = ["  Hello world.  ", "word " * 1000, "Ünïcödé — quotes “like” this", "a", "Tabs\tand\nnewlines inside"]
+    batcher = TokenBatcher.for_sentence_transformer(st, threads=2)
+    assert batcher is not None
+    ours = batcher.features(batcher.tokenize(texts))
+    theirs = st.preprocess(texts)
+    assert set(ours) == set(theirs)
+    for key, value in theirs.items():
+        if torch.is_tensor(value):
+            assert torch.equal(ours[key], value), key
+        else:
+            assert ours[key] == value
+
+
+def test_threaded_tokenising_keeps_the_order(embedder):
+    batcher = TokenBatcher.for_sentence_transformer(embedder._load(), threads=3)
+    texts = [f"sentence number {i} " * (1 + i % 7) for i in range(1500)]
+    threaded = batcher.tokenize(texts)
+    assert [e.ids for e in threaded] == [
+        e.ids for e in TokenBatcher.for_sentence_transformer(embedder._load()).tokenize(texts)
+    ]

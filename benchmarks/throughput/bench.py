@@ -203,20 +203,17 @@ def _measure_interleaved(scorer, args) -> dict:
 
 def _tokenised_batches(embedder, texts):
     """The batches ``Embedder.encode`` runs (token-length sorted, token budget), tokenised."""
-    from coherence.embedding import length_sorted_batches, token_lengths
+    from coherence.embedding import length_sorted_batches
 
-    if embedder.backend == "onnx":
-        onnx = embedder._load_onnx()
-        encodings = onnx.tokenize(texts)
-        lengths = [len(e.ids) for e in encodings]
-    else:
-        st = embedder._load()
-        lengths = token_lengths(st.tokenizer, texts, st.max_seq_length)
-    cpu = embedder.backend == "onnx" or embedder._load().device.type == "cpu"
-    batches = length_sorted_batches(lengths, max_texts=embedder.batch_size, max_tokens=embedder._token_budget(cpu=cpu))
-    if embedder.backend == "onnx":
-        return [onnx.pad([encodings[i] for i in b]) for b in batches]
-    return [st.preprocess([texts[i] for i in b]) for b in batches]
+    onnx = embedder.backend == "onnx"
+    batcher = embedder._load_onnx() if onnx else embedder._token_batcher(embedder._load())
+    encodings = batcher.tokenize(texts)
+    cpu = onnx or embedder._load().device.type == "cpu"
+    batches = length_sorted_batches(
+        [len(e.ids) for e in encodings], max_texts=embedder.batch_size, max_tokens=embedder._token_budget(cpu=cpu)
+    )
+    pad = batcher.pad if onnx else batcher.features
+    return [pad([encodings[i] for i in b]) for b in batches]
 
 
 def _time_forward(embedder, batches) -> float:
