@@ -411,3 +411,35 @@ def test_index_title_and_error_heading_make_every_line_of_the_page_an_artifact()
 )
 def test_guess_category_by_pattern_words_or_shape(line, category):
     assert guess_category(line) == category
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("Read the full article here.", "related_links"),
+        ("Original story by Jane Roe at Example News: the council vote", "source_attribution"),
+        ("- See more at: http://example.com/story.html#sthash.abc", "source_attribution"),
+        ("[WEBSITE]: http://example-world.com", "source_attribution"),
+        ("ExampleNews.com", "source_attribution"),
+        ("{% set pageCenter = '1100px' %} /* This sets the width of the website */", "markup"),
+        ("Note: We cannot make any warranties about the completeness of this information.", "legal"),
+        ("If you would like to write an op-ed for the Example Times, read our submission guidelines.", "advertisement"),
+        ("Vigilant: A police officer patrols the hallway near the entrance to the library on Thursday", "caption"),
+    ],
+)
+def test_more_furniture_forms(line, category):
+    text = f"The council met on Monday to discuss the budget.\n\n{line}\n\nThe vote is expected next week."
+    assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "She said: 'We will not give up on this town, whatever happens'",
+        "ONS Study: https://www.ons.gov.uk/peoplepopulationandcommunity/wellbeing",
+        "Bottom line: the plan might fail before the election... or shortly after",
+    ],
+)
+def test_similar_content_lines_are_not_flagged(line):
+    text = f"The council met on Monday to discuss the budget.\n\n{line}\n\nThe vote is expected next week."
+    assert span_of(text, line) not in artifact_spans(text)

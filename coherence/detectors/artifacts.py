@@ -389,7 +389,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| links)?|see all related|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}$",
+        r"^(related( articles| stories| posts| coverage| links)?|see all related|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}[.!]?$",
         0.93,
         "related-links header",
     ),
@@ -534,6 +534,46 @@ _RULES: tuple[_Rule, ...] = (
         whole_line=False,
     ),
     _rule(
+        "source_attribution",
+        r"^\W*(original (story|article|post|report) (by|from|at)\b|see more at\s*:\s*(https?://|www\.))",
+        0.92,
+        "re-poster credit",
+    ),
+    _rule(
+        "source_attribution",
+        r"^[\w.&'’ \[\]()-]{1,40}\s*[–—:|-]\s*(https?://|www\.)[\w.-]+\.[a-z]{2,6}(/[\w.-]*)?/?$"
+        r"|^(https?://|www\.)[\w.-]+\.[a-z]{2,6}/?\s*[–—:|-]\s*[^.!?:/]{1,60}$"
+        r"|^(www\.)?[\w-]+(\.[\w-]+)*\.(com|org|net|co\.uk|info|news|gov|tv|us|ca|io)$",
+        0.9,
+        "link to the source site (or a bare domain)",
+    ),
+    _rule(
+        "markup",
+        r"\{%[^%]{1,200}%\}|\{\{[^{}]{1,200}\}\}|/\*[^*]{1,200}\*/",
+        0.92,
+        "leaked template or CSS code",
+        whole_line=False,
+    ),
+    _rule(
+        "legal",
+        r"\b(cannot|can't|can not|do not|does not|don't) make any (warranties|warranty|representations)\b|\bmakes? no (representations|warranties)\b",
+        0.92,
+        "site disclaimer",
+        whole_line=False,
+    ),
+    _rule(
+        "byline",
+        r"\bcan be reached at\s*:?\s*(\[email[^\]]*\]|[\w.+-]+@[\w-]+\.[\w.]+)\W*$",
+        0.92,
+        "contributor contact",
+    ),
+    _rule(
+        "advertisement",
+        r"\b(write|submit) an op-?ed for\b|\bguidelines (on|for) (submissions?|contributors)\b|\bsubmission guidelines\b",
+        0.9,
+        "writer recruitment (house promo)",
+    ),
+    _rule(
         "error_page",
         r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
         0.93,
@@ -640,6 +680,7 @@ class ArtifactDetector:
         flags += self._link_lists(text, lines, flags)
         flags += self._trailing_headlines(text, lines, flags)
         flags += self._lines_between_prose(text, lines, flags)
+        flags += _labelled_captions(text, lines, flags)
         return [f for f in flags if f.score >= self.min_score], cues
 
     def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
@@ -901,6 +942,61 @@ def _after_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]
         out.append(
             Flag("artifact", span.start, span.end, 0.85, "line under a related-links or caption label", category)
         )
+    return out
+
+
+_CAPTION_LABEL = re.compile(r"^(?P<label>[A-Z][a-z'’-]+(\s[a-z'’-]+){0,2}):\s+(?P<rest>[A-Z]\S*(\s+\S+){5,})$")
+_SPEECH_VERBS = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "added",
+        "adds",
+        "wrote",
+        "writes",
+        "told",
+        "tells",
+        "asked",
+        "asks",
+        "replied",
+        "replies",
+        "explained",
+        "explains",
+        "tweeted",
+        "tweets",
+        "posted",
+        "posts",
+        "captioned",
+        "captions",
+        "continued",
+        "continues",
+        "stated",
+        "states",
+        "reads",
+        "read",
+    ]
+)
+
+
+def _labelled_captions(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """A tabloid photo caption, ``Vigilant: A police officer patrols the hallway ...``: a label of 1-3
+    words in sentence case (not a speaker's name or an ALL-CAPS tag), a colon, then a description of 6+
+    words in sentence case with no final punctuation (at most 45 words, not starting with a quotation,
+    not a list in parentheses, no ellipsis, address or handle), neither the first nor the last line. A label ending in a verb of saying
+    (``She said:``) introduces a quotation and is prose."""
+    out = []
+    for span in lines[1:-1]:
+        line = span.text(text)
+        match = _CAPTION_LABEL.match(line)
+        if match is None or touches(flags, span) or len(line.split()) > 45:
+            continue
+        label, rest = match.group("label"), match.group("rest")
+        if label.split()[-1].casefold() in _SPEECH_VERBS or line.endswith(_SENTENCE_MARKS + ("'", "‘", "…", "-")):
+            continue
+        if _title_case(rest) or rest.count("(") >= 2 or any(c in rest for c in ("<", "@", "...", "…")):
+            continue
+        out.append(Flag("artifact", span.start, span.end, 0.85, "photo caption (label: description)", "caption"))
     return out
 
 
