@@ -217,14 +217,20 @@ def run_bbc_headlines(docs, analyses, scorer: Scorer, seed: int = 13) -> tuple[s
 SEED_SPLICE_OFFSET = 2924  # a character inside the spliced sentence of seeds/seed-article.txt
 SEED_BATCHES = ("fakenewsnet_v1", "fnc1_bodies")  # the seed is scored with the first 127 records of each
 SEED_SETTINGS = {
-    "default (corpus off)": {},
-    "corpus_weight 1, threshold 1.13 (dev budget)": {"corpus_weight": 1.0, "sentence_threshold": 1.13},
-    "corpus_weight 2, threshold 0.62 (not calibrated)": {"corpus_weight": 2.0},
+    "default: unit model (corpus off)": {},
+    "hand weighting (unit_model=None)": {"unit_model": None},
+    "hand, corpus_weight 1, threshold 1.13 (dev budget)": {
+        "unit_model": None,
+        "corpus_weight": 1.0,
+        "sentence_threshold": 1.13,
+    },
+    "hand, corpus_weight 2, threshold 0.62 (not calibrated)": {"unit_model": None, "corpus_weight": 2.0},
 }
 
 
 def run_seed(data: Path, scorer: Scorer) -> str:
-    """Rank of the seed's spliced sentence by sentence evidence, alone and in batches of real articles."""
+    """Rank of the seed's spliced sentence by the unit model's probability (by the hand-weighted
+    evidence without a model), alone and in batches of real articles."""
     path = data.parent / "seeds" / "seed-article.txt"
     text = path.read_text(encoding="utf-8")
     seed = scorer.prepare(Article("seed", text, None, None, None, {}))
@@ -244,7 +250,9 @@ def run_seed(data: Path, scorer: Scorer) -> str:
             scorer.drift_detector = DriftDetector(**params)
             for batch, analyses in batches_of.items():
                 report = scorer.finish_many(analyses)[0]
-                evidence = np.nan_to_num(seed.drift.sentence_evidence, nan=-np.inf)
+                drift = seed.drift
+                score = drift.sentence_probability if scorer.drift_detector.model() else drift.sentence_evidence
+                evidence = np.nan_to_num(score, nan=-np.inf)
                 rank = int((evidence > evidence[target]).sum()) + 1
                 flags = report.flags_of("offtopic")
                 hit = any(f.start <= SEED_SPLICE_OFFSET < f.end for f in flags)
@@ -262,7 +270,15 @@ def run_seed(data: Path, scorer: Scorer) -> str:
                 )
     finally:
         scorer.drift_detector = detector
-    header = ["setting", "scored", "spliced sentence rank", "its evidence", "flagged", "other flags", "of them Yarmouk"]
+    header = [
+        "setting",
+        "scored",
+        "spliced sentence rank",
+        "its probability / evidence",
+        "flagged",
+        "other flags",
+        "of them Yarmouk",
+    ]
     return _table(header, rows)
 
 
@@ -316,11 +332,18 @@ def main(argv: list[str] | None = None) -> int:
         docs = [d for d in splices.build(args.data, args.sources) if d.split == args.split]
         analyses = prepare_splices(docs, scorer)
         text, _result, seconds = run_splices(docs, analyses, scorer)
+        scorer.drift_detector = DriftDetector(unit_model=None)
+        hand, _, _ = run_splices(docs, analyses, scorer)
+        scorer.drift_detector = detector
         naive_flags, naive_scores = naive_splice_flags(analyses)
         naive = splices.evaluate(docs, naive_flags, naive_scores)
+        trained = " (the unit model was fitted on these documents: in-sample)" if args.split == "dev" else ""
         sections.append(
             f"### BBC splices, {args.split} split, through `Scorer` ({len(docs)} documents)\n\n"
+            + f"Default detector (learned unit model){trained}:\n\n"
             + text
+            + "\n\nHand weighting (`DriftDetector(unit_model=None)`, session 2's default):\n\n"
+            + hand
             + "\n\nBaseline (naive: a unit whose cosine to the rest of the article is < 0.2):\n\n"
             + _splice_table(naive)
         )

@@ -1,12 +1,14 @@
-"""Tune the off-topic weights and thresholds of the drift detector on the BBC dev splices.
+"""Tune the hand-weighted off-topic thresholds of the drift detector on the BBC dev splices.
 
     python -m benchmarks.drift.tune [--sources 300] [--budget 0.025]
 
-Dev split only. Documents are finished in the batches of :func:`benchmarks.drift.__main__.batches`
-(so the corpus-aware evidence sees the same batches as the benchmark). For every paragraph threshold
-and corpus setting, the sentence threshold is the lowest that keeps at most ``--budget`` of the
-unmodified articles flagged; the objective is then the mean of the different- and same-topic unit
-F1. Prints every setting tried and the best.
+The hand weighting is used with ``DriftDetector(unit_model=None)``; the default learned unit
+model is fitted by ``python -m coherence.training.train_drift``. Dev split only. Documents are
+finished in the batches of :func:`benchmarks.drift.__main__.batches` (so the corpus-aware
+evidence sees the same batches as the benchmark). For every paragraph threshold and corpus
+setting, the sentence threshold is the lowest that keeps at most ``--budget`` of the unmodified
+articles flagged; the objective is then the mean of the different- and same-topic unit F1.
+Prints every setting tried and the best.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def search(docs, analyses, scorer: Scorer, candidates, kinds: set[str], budget: 
     """The candidate parameters with the best objective (``{}`` if none is within the budget)."""
     best, best_value = {}, -1.0
     for params in candidates:
-        scorer.drift_detector = DriftDetector(**params)
+        scorer.drift_detector = DriftDetector(**params, unit_model=None)
         value = report(params, evaluate(docs, analyses, scorer, kinds), budget)
         if value > best_value:
             best, best_value = params, value
@@ -99,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     candidates = []
     for threshold, (reference, weight) in itertools.product(PARAGRAPH_THRESHOLDS, CORPUS_SETTINGS):
         params = {"paragraph_threshold": threshold, "corpus_reference": reference, "corpus_weight": weight}
-        scorer.drift_detector = DriftDetector(**params)
+        scorer.drift_detector = DriftDetector(**params, unit_model=None)
         candidates.append(params | {"sentence_threshold": lowest_threshold(docs, analyses, scorer, args.budget)})
     best = search(docs, analyses, scorer, candidates, set(splices.SPLICE_KINDS), args.budget)
     print("chosen:", best)

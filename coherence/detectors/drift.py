@@ -19,18 +19,27 @@ Two questions are answered from the same vectors:
     Optionally (``corpus_weight``), when articles are scored in a batch: how much closer a
     sentence is to the passages of *other* articles than to its own (:mod:`coherence.detectors.topics`).
 
-  A unit is off-topic when its evidence reaches the threshold for its level. Thresholds and
-  weights were tuned on the dev half of the BBC splice benchmark (``benchmarks/drift``).
+  With ``unit_model=None`` a unit is off-topic when its evidence reaches the threshold for its
+  level (hand weights and thresholds tuned on the dev half of the BBC splice benchmark,
+  ``benchmarks/drift``). By default the flags come from a learned combiner instead
+  (:mod:`coherence.detectors.drift_model`): a logistic model per unit level over these
+  measurements and a few more (similarity to the paragraphs at least two places away and outside
+  the unit's topic segment, the closest other unit, neighbours, shared names, length, position),
+  fitted on the same dev half only (``python -m coherence.training.train_drift``). The evidence
+  above is still computed and reported either way.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from coherence.detectors.cohesion import LexicalCohesion
 from coherence.detectors.drift_model import UnitModel, head_name
@@ -129,6 +138,31 @@ def drop_and_level(values: np.ndarray, reference: np.ndarray | None = None) -> n
     return median_of_others(values, reference) - 2.0 * values
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+def name_cohesion(texts: Sequence[str], stem_length: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """(share of each unit's names that occur in another unit, number of names of each unit).
+
+    A name is a capitalised word that does not open the unit (a cheap stand-in for named
+    entities: a passage from another story brings its own people and places). It counts as shared
+    when the same word, in any case, occurs in another unit. Units without names get share 1.
+    """
+    vocab = [{w.casefold()[:stem_length] for w in _WORD.findall(t)} for t in texts]
+    counts = Counter(w for words in vocab for w in words)
+    share, number = np.ones(len(texts)), np.zeros(len(texts))
+    for k, text in enumerate(texts):
+        names = {
+            w.casefold()[:stem_length]
+            for w in _WORD.findall(text)[1:]
+            if w[0].isupper() and w.casefold() not in ENGLISH_STOP_WORDS
+        }
+        if names:
+            share[k] = sum(counts[n] > 1 for n in names) / len(names)
+            number[k] = len(names)
+    return share, number
+
+
 def boundary_cohesion(sentence_vectors: np.ndarray, sentence_paragraph: list[int], window: int = 3) -> float:
     """Mean cosine between the ``window`` sentences before and after each paragraph break.
 
@@ -206,8 +240,9 @@ class DriftDetector:
         Share of the paragraph evidence that comes from similarity to the headline (the rest
         from similarity to the rest of the article); ignored when there is no headline.
     paragraph_threshold, sentence_threshold:
-        Evidence at or above which a paragraph or a sentence is off-topic (chosen on BBC dev, 300
-        sources: best F1 with at most 2.5% of unmodified articles flagged, ``benchmarks.drift.tune``).
+        Evidence at or above which a paragraph or a sentence is off-topic when there is no
+        ``unit_model`` (chosen on BBC dev, 300 sources: best F1 with at most 2.5% of unmodified
+        articles flagged, ``benchmarks.drift.tune``); they also scale ``article_score`` then.
         With ``corpus_weight=1.0`` the sentence threshold that keeps that budget is 1.13.
     lexical_weight:
         Weight of lexical cohesion in the sentence evidence.
@@ -240,8 +275,9 @@ class DriftDetector:
         Batches with fewer articles are scored without corpus evidence (see :meth:`corpus`).
     unit_model:
         The learned off-topic combiner (:class:`~coherence.detectors.drift_model.UnitModel`):
-        ``"bundled"`` for the one shipped in ``coherence/data/drift_model.json``, a model, or
-        ``None`` for the hand-weighted evidence and thresholds above. With a model, a unit is
+        ``"bundled"`` (default) for the one shipped in ``coherence/data/drift_model.json``, a
+        path to such a JSON file, a model, or ``None`` for the hand-weighted evidence and
+        thresholds above. With a model, a unit is
         off-topic when its probability reaches the model's threshold (paragraphs first, re-measured
         against the paragraphs not flagged, as above; then the sentences of the others); the
         hand-weighted evidence is still computed and reported (``paragraph_evidence``,
@@ -266,7 +302,7 @@ class DriftDetector:
         corpus_reference: str = "mean",
         corpus_neighbours: int = 3,
         corpus_min_articles: int = 20,
-        unit_model: UnitModel | str | None = None,
+        unit_model: UnitModel | str | None = "bundled",
     ) -> None:
         self.segment_penalty = segment_penalty
         self.min_units = min_units
@@ -466,10 +502,28 @@ class DriftDetector:
         headline_sim: np.ndarray | None,
         reference: np.ndarray,
         lexical: np.ndarray,
+        names: tuple[np.ndarray, np.ndarray],
+        segment_starts: Sequence[int] = (0,),
     ) -> dict[str, np.ndarray]:
-        """The unit model's paragraph inputs, against the ``reference`` paragraphs (those not flagged)."""
+        """The unit model's paragraph inputs, against the ``reference`` paragraphs (those not flagged).
+
+        Besides the similarity to the rest of the article, two views that a spliced block cannot
+        vouch for itself in: similarity to the reference paragraphs at least two places away
+        (``far``), and to those outside the paragraph's topic segment (``outside``).
+        """
         n = len(vectors)
         topic = leave_one_out_similarity(vectors, weights * reference)
+        position = np.arange(n)
+        segment = np.searchsorted(np.asarray(segment_starts), position, side="right") - 1
+        segment_size = np.bincount(segment, minlength=segment.max() + 1)[segment]
+        w = weights * reference
+        far = np.abs(position[:, None] - position[None, :]) >= 2
+        outside = segment[:, None] != segment[None, :]
+        far_sim = np.einsum("ij,ij->i", vectors, _normalize((far * w[None, :]) @ vectors))
+        outside_sim = np.einsum("ij,ij->i", vectors, _normalize((outside * w[None, :]) @ vectors))
+        for sims, mask in ((far_sim, far), (outside_sim, outside)):  # no such paragraph: the rest of the article
+            empty = (mask * w[None, :]).sum(1) == 0
+            sims[empty] = topic[empty]
         gram = vectors @ vectors.T
         np.fill_diagonal(gram, np.nan)
         gram[:, ~reference] = np.nan
@@ -480,12 +534,16 @@ class DriftDetector:
             m = {
                 "topic": topic,
                 "topic_median": median_of_others(topic, reference),
+                "far": far_sim,
+                "outside": outside_sim,
+                "segment_share": segment_size / n,
                 "closest": np.nanmax(gram, axis=1),
                 "neighbour_max": np.fmax(before, after),
                 "neighbour_min": np.fmin(before, after),
             }
         m["lexical"] = lexical
         m["lexical_median"] = median_of_others(lexical, reference)
+        m["names"], m["log_names"] = names[0], np.log1p(names[1])
         if headline_sim is not None:
             m["headline"] = headline_sim
             m["headline_median"] = median_of_others(headline_sim, reference)
@@ -505,6 +563,7 @@ class DriftDetector:
         headline_vector: np.ndarray | None,
         reference: np.ndarray,
         lexical: np.ndarray,
+        names: tuple[np.ndarray, np.ndarray],
     ) -> dict[str, np.ndarray]:
         """The unit model's sentence inputs; ``reference`` marks the paragraphs not flagged."""
         n = len(sentence_vectors)
@@ -514,7 +573,13 @@ class DriftDetector:
         )
         ref = reference[owner]
         m: dict[str, np.ndarray] = {}
-        columns = {"other_paragraphs": other_par, "local": local, "lexical": lexical, "sentences": sent_sim}
+        columns = {
+            "other_paragraphs": other_par,
+            "local": local,
+            "lexical": lexical,
+            "sentences": sent_sim,
+            "names": names[0],
+        }
         if headline_vector is not None:
             columns["headline"] = sentence_vectors @ headline_vector
         for name, values in columns.items():
@@ -529,6 +594,8 @@ class DriftDetector:
             warnings.simplefilter("ignore", RuntimeWarning)
             m["closest"] = np.nanmax(gram, axis=1)
             m["neighbour_max"] = np.fmax(before, after)
+            m["neighbour_min"] = np.fmin(before, after)
+        m["log_names"] = np.log1p(names[1])
         raw = (
             drop_and_level(other_par, ref)
             + drop_and_level(local, ref)
@@ -557,13 +624,18 @@ class DriftDetector:
         )
         par_lexical = LexicalCohesion().shared(par_texts)[0] if par_texts is not None else np.ones(n_par)
         sent_lexical = LexicalCohesion().shared(texts)[0] if texts is not None else np.ones(n_sent)
+        par_names = name_cohesion(par_texts) if par_texts is not None else (np.ones(n_par), np.zeros(n_par))
+        sent_names = name_cohesion(texts) if texts is not None else (np.ones(n_sent), np.zeros(n_sent))
         head = result.paragraph_headline_similarity
+        segment_starts = result.segment_starts if result.segment_unit == "paragraph" else [0]
         par_head = head_name("paragraph", headline_vector is not None)
         prob = np.full(n_par, np.nan)
         flagged = np.zeros(n_par, dtype=bool)
         if n_par >= self.min_units:
             for _ in range(self.max_iterations):
-                m = self.paragraph_measurements(paragraphs, weights, par_words, head, ~flagged, par_lexical)
+                m = self.paragraph_measurements(
+                    paragraphs, weights, par_words, head, ~flagged, par_lexical, par_names, segment_starts
+                )
                 prob = model.probability(par_head, m, n_par)
                 prob[par_words < self.min_words] = np.nan
                 result.paragraph_measurements = m
@@ -590,7 +662,7 @@ class DriftDetector:
         sent_prob = np.full(n_sent, np.nan)
         if n_sent >= self.min_units and n_par:
             m = self.sentence_measurements(
-                paragraphs, sentences, owner, weights, sent_words, headline_vector, reference, sent_lexical
+                paragraphs, sentences, owner, weights, sent_words, headline_vector, reference, sent_lexical, sent_names
             )
             result.sentence_measurements = m
             sent_prob = model.probability(head_name("sentence", headline_vector is not None), m, n_sent)
