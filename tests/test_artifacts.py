@@ -443,3 +443,22 @@ def test_more_furniture_forms(line, category):
 def test_similar_content_lines_are_not_flagged(line):
     text = f"The council met on Monday to discuss the budget.\n\n{line}\n\nThe vote is expected next week."
     assert span_of(text, line) not in artifact_spans(text)
+
+
+def test_tweet_with_signature_in_a_long_line_and_contact_block_of_several_authors():
+    tweet = (
+        "VIDEO: this is what we saw overnight on the interstate, with rocks thrown at the passing cars and trucks "
+        "by the crowd pic.twitter.com/AbCdEf123 — Jane Roe (@janeroe) September 21, 2016"
+    )
+    text = f"The protest began on Tuesday evening.\n\n{tweet}\n\nPolice closed the road before midnight."
+    assert artifact_spans(text).get(span_of(text, tweet)) == "social_embed"
+    contacts = ["Email: jane.roe@example.com", "Twitter: @janeroe", "Email: john.doe@example.com", "Twitter: @johndoe"]
+    text = "The studio declined to comment on the casting.\n\n" + "\n\n".join(contacts)
+    found = artifact_spans(text)
+    assert [found.get(span_of(text, c)) for c in contacts] == ["byline"] * 4
+
+
+def test_quoted_email_header_is_content():
+    header = ["From: Jane Roe <jane@example.com>", "Date: Mon, Sep 29, 2008 at 11:01 PM", "Subject: FW: Lists"]
+    text = "The leaked e-mail reads as follows.\n\n" + "\n\n".join(header) + "\n\nThe lists were attached to it."
+    assert artifact_spans(text) == {}

@@ -383,7 +383,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| video| roundup)?|read|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen)\b\s*:",
+        r"^(related( articles| stories| posts| coverage| video| roundup)?|read|read more|read next|read this|read also|also read|see also|more from|more on|recommended|you (may|might) also like|trending( now)?|popular( now)?|further reading|more|watch|watch video|listen|latest|news|also|don'?t miss|must read|top stories|editor'?s picks?)\b\s*:",
         0.92,
         "related-links block",
     ),
@@ -429,6 +429,15 @@ _RULES: tuple[_Rule, ...] = (
         r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}",
         0.97,
         "embedded tweet signature",
+    ),
+    _rule(
+        "social_embed",
+        r"(pic\.twitter\.com/\w+|https?://t\.co/\w+)\s*[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*"
+        + _MONTH
+        + r"\s+\d{1,2},\s+\d{4}\W*$",
+        0.95,
+        "embedded tweet with its signature",
+        whole_line=False,
     ),
     _rule(
         "byline",
@@ -674,6 +683,8 @@ class ArtifactDetector:
             flags.extend(line_flags)
             cues.append(cue)
         flags = _without_reference_links(text, lines, _with_tweet_bodies(text, lines, flags))
+        flags = _without_email_headers(text, lines, flags)
+        flags += _contact_runs(text, lines, flags)
         flags += _after_labels(text, lines, flags)
         flags += _share_buttons(text, lines, flags)
         flags += _captions_above_share_rows(text, lines, flags)
@@ -693,8 +704,9 @@ class ArtifactDetector:
         texts = [s.text(text) for s in lines]
         probs = model.predict_proba(features, texts)
         out = []
+        quoted = _email_header_lines(text, lines)
         for i, span in enumerate(lines):
-            if probs[i] < threshold or touches(flags, span):
+            if probs[i] < threshold or touches(flags, span) or (span.start, span.end) in quoted:
                 continue
             top = ", ".join(f"{name} {value:+.1f}" for name, value in model.top_features(features[i], texts[i]))
             reason = f"learned line model: p={probs[i]:.2f} (top features: {top})"
@@ -946,6 +958,7 @@ def _after_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]
 
 
 _CAPTION_LABEL = re.compile(r"^(?P<label>[A-Z][a-z'’-]+(\s[a-z'’-]+){0,2}):\s+(?P<rest>[A-Z]\S*(\s+\S+){5,})$")
+_AGENCY_CREDIT = re.compile(r"\.?\s*\([A-Z][A-Za-z/ ]{1,20}\)$")  # a trailing photo-agency credit, ``. (CEN)``
 _SPEECH_VERBS = frozenset(
     [
         "said",
@@ -982,22 +995,57 @@ _SPEECH_VERBS = frozenset(
 def _labelled_captions(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
     """A tabloid photo caption, ``Vigilant: A police officer patrols the hallway ...``: a label of 1-3
     words in sentence case (not a speaker's name or an ALL-CAPS tag), a colon, then a description of 6+
-    words in sentence case with no final punctuation (at most 45 words, not starting with a quotation,
+    words in sentence case with no final punctuation before an agency credit such as ``(CEN)`` (at most 45 words, not starting with a quotation,
     not a list in parentheses, no ellipsis, address or handle), neither the first nor the last line. A label ending in a verb of saying
     (``She said:``) introduces a quotation and is prose."""
     out = []
     for span in lines[1:-1]:
         line = span.text(text)
         match = _CAPTION_LABEL.match(line)
-        if match is None or touches(flags, span) or len(line.split()) > 45:
+        if match is None or touches(flags, span) or len(line.split()) > 45 or _EMAIL_HEADER.match(line):
             continue
-        label, rest = match.group("label"), match.group("rest")
-        if label.split()[-1].casefold() in _SPEECH_VERBS or line.endswith(_SENTENCE_MARKS + ("'", "‘", "…", "-")):
+        label, rest = match.group("label"), _AGENCY_CREDIT.sub("", match.group("rest"))
+        if label.split()[-1].casefold() in _SPEECH_VERBS or rest.endswith(_SENTENCE_MARKS + ("'", "‘", "…", "-")):
             continue
         if _title_case(rest) or rest.count("(") >= 2 or any(c in rest for c in ("<", "@", "...", "…")):
             continue
         out.append(Flag("artifact", span.start, span.end, 0.85, "photo caption (label: description)", "caption"))
     return out
+
+
+_CONTACT = re.compile(r"^(twitter|facebook|skype|e-?mail|instagram|gab|website|contact)\s*:\s*\S+$", _I)
+_EMAIL_HEADER = re.compile(r"^(from|to|subject|sent|cc|date)\s*:", _I)
+
+
+def _contact_runs(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """Author contact lines (``Email: x@y``, ``Twitter: @x``) above a flagged one: the contact block of
+    several authors at the end, longer than the bottom lines where a contact line counts on its own."""
+    contact = {(f.start, f.end) for f in flags if f.reason == "author contact line"}
+    out = []
+    for span, after in reversed(list(itertools.pairwise(lines))):
+        if (after.start, after.end) in contact and _CONTACT.match(span.text(text)) and not touches(flags, span):
+            contact.add((span.start, span.end))
+            out.append(Flag("artifact", span.start, span.end, 0.9, "author contact line", "byline"))
+    return out
+
+
+def _email_header_lines(text: str, lines: list[Span]) -> set[tuple[int, int]]:
+    """The lines of a quoted e-mail header: ``From:``, ``To:``, ``Subject:``, ``Sent:`` lines and a ``Date``
+    line next to one of them."""
+    headers = {(s.start, s.end) for s in lines if _EMAIL_HEADER.match(s.text(text))}
+    quoted = set()
+    for k, span in enumerate(lines):
+        near = [n for n in lines[max(k - 1, 0) : k + 2] if n is not span and (n.start, n.end) in headers]
+        if near and _EMAIL_HEADER.match(span.text(text)):
+            quoted.add((span.start, span.end))
+    return quoted
+
+
+def _without_email_headers(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """Drop flags on the lines of a quoted e-mail header (``Date: ...`` is no publication date there): the
+    article quotes the e-mail."""
+    quoted = _email_header_lines(text, lines)
+    return [f for f in flags if (f.start, f.end) not in quoted]
 
 
 def _share_buttons(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
