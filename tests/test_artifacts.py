@@ -268,26 +268,26 @@ def test_line_model_is_plain_json_with_the_current_features():
 
 
 def test_learned_hits_have_a_category_and_a_checkable_reason():
-    text = "\n\n".join([*ARTICLE_LINES[:2], "Photos", ARTICLE_LINES[2]])
+    text = "\n\n".join([*ARTICLE_LINES[:2], "Photo gallery", ARTICLE_LINES[2]])
     detector = ArtifactDetector(line_threshold=0.8)
     learned = [f for f in detector.detect(text) if f.reason.startswith("learned line model")]
-    assert [(text[f.start : f.end], f.category) for f in learned] == [("Photos", "caption")]
+    assert [(text[f.start : f.end], f.category) for f in learned] == [("Photo gallery", "caption")]
     assert "p=" in learned[0].reason and "furniture_word_share" in learned[0].reason
     assert learned[0].score >= 0.8
 
 
 def test_learned_flags_only_on_lines_no_rule_touched():
-    text = "\n\n".join([*ARTICLE_LINES, "Photos", "Share on Facebook | Email"])
+    text = "\n\n".join([*ARTICLE_LINES, "Photo gallery", "Share on Facebook | Email"])
     flags = ArtifactDetector(line_threshold=0.8).detect(text)
     reasons = {text[f.start : f.end]: f.reason for f in flags}
     assert reasons["Share on Facebook | Email"] == "share-button text"
-    assert reasons["Photos"].startswith("learned line model")
+    assert reasons["Photo gallery"].startswith("learned line model")
     assert all(f.category in CATEGORIES for f in flags)
     assert len({(f.start, f.end) for f in flags}) == len(flags)
 
 
 def test_rules_only_and_threshold_are_parameters():
-    text = "\n\n".join([*ARTICLE_LINES[:2], "Photos", ARTICLE_LINES[2]])
+    text = "\n\n".join([*ARTICLE_LINES[:2], "Photo gallery", ARTICLE_LINES[2]])
     assert ArtifactDetector(line_model=None).detect(text) == []
     assert ArtifactDetector(line_threshold=1.5).detect(text) == []
     lines, flags, features = ArtifactDetector().line_features(text)

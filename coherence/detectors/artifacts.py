@@ -308,7 +308,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "caption",
-        r"^(getty images|reuters|associated press|ap photo|afp|shutterstock|splash news)$",
+        r"^(getty images|reuters|associated press|ap photo|afp|shutterstock|splash news|rex features|rex|alamy|corbis|wireimage|filmmagic|backgrid|pa images|pa wire|epa|invision/ap)$",
         0.93,
         "photo credit",
     ),
@@ -666,10 +666,11 @@ class ArtifactDetector:
             flags += self._learned_flags(text, lines, flags, cues)
         return sorted(flags, key=lambda f: (f.start, f.end))
 
-    def line_features(self, text: str) -> tuple[list[Span], list[Flag], np.ndarray]:
+    def line_features(self, text: str, title: str | None = None) -> tuple[list[Span], list[Flag], np.ndarray]:
         """The lines of ``text``, the rules' flags and the line model's feature rows (for training)."""
         lines = split_lines(text)
         flags, cues = self._rule_flags(text, lines)
+        flags += non_article_page(text, lines, flags, title)
         return lines, flags, _features(text, lines, flags, cues)
 
     def _rule_flags(self, text: str, lines: list[Span]) -> tuple[list[Flag], list[str | None]]:

@@ -79,7 +79,7 @@ def labelled_rows(labels: Sequence[dict[str, Any]], data_dir: Path, detector: Ar
         for d in labs:
             text = records[d["id"]]["text"]
             if d["id"] not in cache:
-                cache[d["id"]] = detector.line_features(text)
+                cache[d["id"]] = detector.line_features(text, records[d["id"]].get("title"))
             lines, flags, features = cache[d["id"]]
             index = next(k for k, s in enumerate(lines) if s.start >= d["start"] and s.end <= d["end"])
             rows.append(
@@ -228,7 +228,7 @@ def control_design(data_dir: Path, name: str) -> tuple[np.ndarray, sparse.csr_ma
     rows, texts = [], []
     with gzip.open(data_dir / "news" / name, "rt", encoding="utf-8") as fh:
         for record in map(json.loads, fh):
-            lines, flags, features = detector.line_features(record["text"])
+            lines, flags, features = detector.line_features(record["text"], record.get("title"))
             for span, row in zip(lines, features, strict=True):
                 if not touches(flags, span):
                     rows.append(row)
