@@ -76,8 +76,9 @@ def run_segmentation(name: str, docs, embedder: CachedEmbedder, detector: DriftD
 
 
 # -- BBC splices ----------------------------------------------------------------------------------
-def prepare_splices(docs, scorer: Scorer):
-    analyses = [scorer.prepare(Article(d.id, d.text, d.title, None, "bbc", {})) for d in docs]
+def prepare_splices(docs, scorer: Scorer, titles: bool = True):
+    """Prepared documents with their vectors attached; ``titles=False`` scores them without headline."""
+    analyses = [scorer.prepare(Article(d.id, d.text, d.title if titles else None, None, "bbc", {})) for d in docs]
     for a in analyses:
         a.attach_vectors(scorer.embedder.embed(a.texts_to_embed()))
     return analyses
@@ -302,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tasks", nargs="+", default=["choi", "wiki50", "splices", "fnc"])
     parser.add_argument("--sources", type=int, default=300, help="BBC source articles per split")
     parser.add_argument("--write", type=Path, default=PAGE, help="page to update ('-' for none)")
+    parser.add_argument("--no-titles", action="store_true", help="score the BBC splices without their titles")
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -330,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "splices" in args.tasks:
         docs = [d for d in splices.build(args.data, args.sources) if d.split == args.split]
-        analyses = prepare_splices(docs, scorer)
+        analyses = prepare_splices(docs, scorer, titles=not args.no_titles)
         text, _result, seconds = run_splices(docs, analyses, scorer)
         scorer.drift_detector = DriftDetector(unit_model=None)
         hand, _, _ = run_splices(docs, analyses, scorer)
@@ -339,7 +341,9 @@ def main(argv: list[str] | None = None) -> int:
         naive = splices.evaluate(docs, naive_flags, naive_scores)
         trained = " (the unit model was fitted on these documents: in-sample)" if args.split == "dev" else ""
         sections.append(
-            f"### BBC splices, {args.split} split, through `Scorer` ({len(docs)} documents)\n\n"
+            f"### BBC splices, {args.split} split, through `Scorer` ({len(docs)} documents"
+            + (", scored without their titles" if args.no_titles else "")
+            + ")\n\n"
             + f"Default detector (learned unit model){trained}:\n\n"
             + text
             + "\n\nHand weighting (`DriftDetector(unit_model=None)`, session 2's default):\n\n"
@@ -350,7 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         texts = [t for a in analyses for t in a.texts_to_embed()]
         costs.append(("BBC splices drift detection", seconds, len(texts)))
         sample_texts = texts
-        if args.split == "dev":
+        if args.split == "dev" and not args.no_titles:
             htext, _ = run_bbc_headlines(docs, analyses, scorer)
             sections.append(
                 "### headline_similarity on BBC dev (own title vs a random title and a same-topic title)\n\n" + htext
@@ -376,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
     body = f"Command: `{command}`\n\n" + "\n\n".join(sections)
     print(body)
     if str(args.write) != "-":
-        _write(args.write, "-".join([args.split, *args.tasks]), body)
+        _write(args.write, "-".join([args.split, *args.tasks, *(["no-titles"] if args.no_titles else [])]), body)
     return 0
 
 
