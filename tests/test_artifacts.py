@@ -425,6 +425,7 @@ def test_guess_category_by_pattern_words_or_shape(line, category):
         ("Note: We cannot make any warranties about the completeness of this information.", "legal"),
         ("If you would like to write an op-ed for the Example Times, read our submission guidelines.", "advertisement"),
         ("Vigilant: A police officer patrols the hallway near the entrance to the library on Thursday", "caption"),
+        ("Credit: ESA/Hubble & NASA", "caption"),
     ],
 )
 def test_more_furniture_forms(line, category):
@@ -438,6 +439,8 @@ def test_more_furniture_forms(line, category):
         "She said: 'We will not give up on this town, whatever happens'",
         "ONS Study: https://www.ons.gov.uk/peoplepopulationandcommunity/wellbeing",
         "Bottom line: the plan might fail before the election... or shortly after",
+        "Analysis: Jane Roe, Example News correspondent",
+        "Mayor: 'We will rebuild the harbour'",
     ],
 )
 def test_similar_content_lines_are_not_flagged(line):
@@ -462,3 +465,9 @@ def test_quoted_email_header_is_content():
     header = ["From: Jane Roe <jane@example.com>", "Date: Mon, Sep 29, 2008 at 11:01 PM", "Subject: FW: Lists"]
     text = "The leaked e-mail reads as follows.\n\n" + "\n\n".join(header) + "\n\nThe lists were attached to it."
     assert artifact_spans(text) == {}
+
+
+def test_name_and_claim_headline_between_paragraphs_is_a_related_link():
+    headline = "Mayor: plan to close the harbour is ‘ridiculous’"
+    text = "\n\n".join([ARTICLE_LINES[0], headline, ARTICLE_LINES[1]])
+    assert artifact_spans(text).get(span_of(text, headline)) == "related_links"

@@ -336,6 +336,7 @@ _RULES: tuple[_Rule, ...] = (
         0.9,
         "link to a gallery or video",
     ),
+    _rule("caption", r"^((image|photo|picture) )?credits?\s*:\s*\S[^.!?]{0,100}$", 0.9, "image credit"),
     _rule(
         "caption",
         r"^(featured |top )?(image|photo|picture)s?\s+(via|by|courtesy of|credit)\b",
@@ -666,11 +667,12 @@ class ArtifactDetector:
             flags += self._learned_flags(text, lines, flags, cues)
         return sorted(flags, key=lambda f: (f.start, f.end))
 
-    def line_features(self, text: str, title: str | None = None) -> tuple[list[Span], list[Flag], np.ndarray]:
-        """The lines of ``text``, the rules' flags and the line model's feature rows (for training)."""
+    def line_features(self, text: str) -> tuple[list[Span], list[Flag], np.ndarray]:
+        """The lines of ``text``, the rules' flags and the line model's feature rows (for training). The
+        title-based page rules are left out: where they fire they flag every line, so the model never
+        judges a line of such a page."""
         lines = split_lines(text)
         flags, cues = self._rule_flags(text, lines)
-        flags += non_article_page(text, lines, flags, title)
         return lines, flags, _features(text, lines, flags, cues)
 
     def _rule_flags(self, text: str, lines: list[Span]) -> tuple[list[Flag], list[str | None]]:
@@ -693,6 +695,7 @@ class ArtifactDetector:
         flags += self._trailing_headlines(text, lines, flags)
         flags += self._lines_between_prose(text, lines, flags)
         flags += _labelled_captions(text, lines, flags)
+        flags += _name_headlines(text, lines, flags)
         return [f for f in flags if f.score >= self.min_score], cues
 
     def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
@@ -996,9 +999,10 @@ _SPEECH_VERBS = frozenset(
 def _labelled_captions(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
     """A tabloid photo caption, ``Vigilant: A police officer patrols the hallway ...``: a label of 1-3
     words in sentence case (not a speaker's name or an ALL-CAPS tag), a colon, then a description of 6+
-    words in sentence case with no final punctuation before an agency credit such as ``(CEN)`` (at most 45 words, not starting with a quotation,
-    not a list in parentheses, no ellipsis, address or handle), neither the first nor the last line. A label ending in a verb of saying
-    (``She said:``) introduces a quotation and is prose."""
+    words in sentence case with no final punctuation before an agency credit such as ``(CEN)`` (at most
+    45 words, not starting with a quotation, not a list in parentheses, no ellipsis, address or handle),
+    neither the first nor the last line. A label ending in a verb of saying (``She said:``) introduces a
+    quotation and is prose."""
     out = []
     for span in lines[1:-1]:
         line = span.text(text)
@@ -1011,6 +1015,40 @@ def _labelled_captions(text: str, lines: list[Span], flags: list[Flag]) -> list[
         if _title_case(rest) or rest.count("(") >= 2 or any(c in rest for c in ("<", "@", "...", "…")):
             continue
         out.append(Flag("artifact", span.start, span.end, 0.85, "photo caption (label: description)", "caption"))
+    return out
+
+
+_NAME_LABEL = re.compile(
+    r"^(?P<label>[A-Z][a-z][\w'’.-]*(\s[A-Z][\w'’.-]+){0,2}):\s+(?P<rest>[^\s\"“‘']\S*(\s+\S+){3,15})$"
+)
+
+
+_STAFF = re.compile(r"\b(correspondent|editor|reporter|news|staff)\b", _I)  # "Analysis: X, BBC News" names a writer
+
+
+def _name_headlines(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """A related story's headline in the ``Name: claim`` form (``Trump: reports of ... 'ridiculous'``)
+    between two paragraphs of prose: a label of 1-3 capitalised words (a name, not an ALL-CAPS speaker),
+    a colon, then 4-16 words that do not start with a quotation and end with no sentence punctuation
+    (a closing scare quote is allowed when the line opens it)."""
+    out = []
+    for before, span, after in zip(lines, lines[1:], lines[2:], strict=False):
+        line = span.text(text)
+        match = _NAME_LABEL.match(line)
+        if match is None or touches(flags, span) or _EMAIL_HEADER.match(line):
+            continue
+        rest = match.group("rest").rstrip("’'")
+        quoted = rest != match.group("rest") and ("‘" in rest or " '" in rest)
+        if rest != match.group("rest") and not quoted or rest.endswith(_SENTENCE_MARKS + ("…", "-")):
+            continue
+        if match.group("label").split()[-1].casefold() in _SPEECH_VERBS or _STAFF.search(rest):
+            continue
+        if is_prose(before.text(text)) and is_prose(after.text(text)):
+            out.append(
+                Flag(
+                    "artifact", span.start, span.end, 0.8, "headline of a related story (Name: claim)", "related_links"
+                )
+            )
     return out
 
 
