@@ -12,7 +12,8 @@ counts as found when a flag overlaps the glued part. ``coherence+boilerplate`` i
 boilerplate detector is first fitted on every record of the same file (lines recurring across
 articles of one source), as ``coherence score --boilerplate`` does. ``coherence`` includes the
 learned line model (``coherence/data/line_model.json``, trained on dev lines only); the ``rules only``
-rows are the same detector with ``line_model=None``.
+rows are the same detector with ``line_model=None``. Every coherence system gets the record's title
+(``detect(text, title)``), as ``Scorer`` and ``Cleaner`` give it.
 """
 
 from __future__ import annotations
