@@ -77,8 +77,9 @@ class Scorer:
     include_clean_text:
         Add ``clean_text`` (artifacts and repeated headline lines removed) to each report.
     prefetch:
-        In :meth:`score_many`, read and prepare the next chunk in a helper thread while the
-        model embeds the current one (the model releases the GIL).
+        In :meth:`score_many`, overlap the stages of consecutive chunks: a helper thread reads and
+        prepares chunk i+2 and another embeds chunk i+1 while this one finishes chunk i (the
+        model releases the GIL). Results are the same either way.
     """
 
     def __init__(
@@ -164,8 +165,13 @@ class Scorer:
                     _add_to_corpus(index, Report(id=item.id, signals={}, analysis=analysis))
         chunks = iter(lambda: list(itertools.islice(numbered, self.chunk_size)), [])
         staged = (self._prepare_chunk(chunk) for chunk in chunks)
-        for prepared in _prefetch(staged, depth=1) if self.prefetch else staged:
-            for report in self._embed_and_finish(prepared):
+        if self.prefetch:
+            staged = _prefetch(staged, depth=1)
+        embedded = (self._embed(prepared) for prepared in staged)
+        if self.prefetch:
+            embedded = _prefetch(embedded, depth=1)
+        for prepared in embedded:
+            for report in self.finish_many(prepared):
                 if index is not None and report.error is None and report.analysis is not None:
                     _add_to_corpus(index, report)
                 yield report
@@ -193,9 +199,6 @@ class Scorer:
             return RecordError(new_id, f"{item.message}; {warning}", item.source)
         return Article(new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning})
 
-    def _score_chunk(self, chunk: list[Article | RecordError]) -> list[Report]:
-        return self._embed_and_finish(self._prepare_chunk(chunk))
-
     def _prepare_safely(self, item: Article) -> Analysis | Report:
         try:
             return self.prepare(item)
@@ -213,7 +216,8 @@ class Scorer:
             for item in chunk
         ]
 
-    def _embed_and_finish(self, prepared: list[Analysis | Report]) -> list[Report]:
+    def _embed(self, prepared: list[Analysis | Report]) -> list[Analysis | Report]:
+        """Attach the vectors of its units to every analysis of one chunk (one model call)."""
         analyses = [p for p in prepared if isinstance(p, Analysis)]
         texts = [t for a in analyses for t in a.texts_to_embed()]
         vectors = self.embedder.embed(texts)
@@ -222,7 +226,7 @@ class Scorer:
             n = len(analysis.texts_to_embed())
             analysis.attach_vectors(vectors[offset : offset + n])
             offset += n
-        return self.finish_many(prepared)
+        return prepared
 
     def finish_many(self, prepared: list[Analysis | Report]) -> list[Report]:
         """Finish the analyses of one batch (vectors attached), each compared with the batch's other

@@ -138,6 +138,28 @@ def test_score_many_batches_across_articles(scorer, fixture_articles):
     assert len(calls) == 1 and calls[0] > 100
 
 
+def test_overlapped_stages_give_the_same_reports_in_order(embedder, fixture_articles):
+    from coherence import Scorer
+
+    records = [*fixture_articles.values(), {"id": "no-text"}, *fixture_articles.values()]
+    overlapped = [r.to_dict() for r in Scorer(embedder=embedder, chunk_size=3).score_many(records)]
+    serial = [r.to_dict() for r in Scorer(embedder=embedder, chunk_size=3, prefetch=False).score_many(records)]
+    assert len(overlapped) == len(records)
+    assert overlapped == serial
+
+
+def test_stopping_early_leaves_no_stage_running(embedder, fixture_articles):
+    import threading
+
+    from coherence import Scorer
+
+    before = threading.active_count()
+    reports = Scorer(embedder=embedder, chunk_size=2).score_many(list(fixture_articles.values()) * 3)
+    next(reports)
+    reports.close()
+    assert threading.active_count() == before
+
+
 def test_non_english_and_non_text_articles_get_no_quality_score(fixture_reports):
     """Issue 4: flagged as such instead of getting a misleading score; filters reject them with that reason."""
     from coherence.explain import explain

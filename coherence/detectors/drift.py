@@ -120,17 +120,28 @@ def leave_one_out_similarity(vectors: np.ndarray, weights: np.ndarray | None = N
 
 
 def median_of_others(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
-    """For each element, the median of the *other* elements (of ``reference`` ones only, if given)."""
+    """For each element, the median of the *other* elements (of ``reference`` ones only, if given).
+
+    NaN elements are ignored; a row with no other element is NaN. O(n log n): the pool is sorted
+    once, and an element of the pool takes the median of the pool without one copy of itself.
+    """
+    values = np.asarray(values, dtype=float)
     n = len(values)
     if n < 2:
         return np.full(n, np.nan)
-    others = np.broadcast_to(values, (n, n)).astype(float)
+    in_pool = ~np.isnan(values)
     if reference is not None:
-        others[:, ~np.asarray(reference, dtype=bool)] = np.nan
-    np.fill_diagonal(others, np.nan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # a row with no reference unit: nan
-        return np.nanmedian(others, axis=1)
+        in_pool &= np.asarray(reference, dtype=bool)
+    pool = np.sort(values[in_pool])
+    size = len(pool)
+    out = np.full(n, np.median(pool) if size else np.nan)
+    if size >= 2:
+        position = np.searchsorted(pool, values[in_pool])  # the copy of itself that is left out
+        low, high = (size - 2) // 2, (size - 1) // 2  # the middle of the remaining size - 1
+        out[in_pool] = (pool[low + (low >= position)] + pool[high + (high >= position)]) / 2
+    else:
+        out[in_pool] = np.nan
+    return out
 
 
 def drop_and_level(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
