@@ -35,7 +35,7 @@ import functools
 import re
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -142,6 +142,26 @@ def median_of_others(values: np.ndarray, reference: np.ndarray | None = None) ->
     else:
         out[in_pool] = np.nan
     return out
+
+
+def flag_until_stable(
+    score: Callable[[np.ndarray], np.ndarray], threshold: float, n: int, max_iterations: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(last scores, flags) of ``n`` units: flag those whose score reaches ``threshold``, score again
+    against the units not flagged (a spliced block must not vouch for itself), and repeat until
+    the flags settle or ``max_iterations`` rounds are done. Half the units or more are never
+    flagged. ``score(reference)`` gets a boolean mask of the units to compare against.
+    """
+    scores, flagged = np.full(n, np.nan), np.zeros(n, dtype=bool)
+    for _ in range(max_iterations):
+        scores = score(~flagged)
+        now = np.nan_to_num(scores, nan=-np.inf) >= threshold
+        if now.sum() * 2 >= n:  # never call most of the article off-topic
+            now = flagged
+        if (now == flagged).all():
+            break
+        flagged = now
+    return scores, flagged
 
 
 def drop_and_level(values: np.ndarray, reference: np.ndarray | None = None) -> np.ndarray:
@@ -424,17 +444,12 @@ class DriftDetector:
         # Paragraphs: drop and level of topic similarity and of headline similarity, against the
         # paragraphs not yet flagged (a spliced block must not vouch for itself): flag, take the
         # flagged paragraphs out of the reference, and repeat until nothing changes.
-        par_ev = np.full(n_par, np.nan)
-        flagged = np.zeros(n_par, dtype=bool)
-        if n_par >= self.min_units:
-            for _ in range(self.max_iterations):
-                par_ev = self._paragraph_evidence(paragraph_vectors, weights, par_head, par_words, ~flagged)
-                now = np.nan_to_num(par_ev, nan=-np.inf) >= self.paragraph_threshold
-                if now.sum() * 2 >= n_par:  # never call most of the article off-topic
-                    now = flagged
-                if (now == flagged).all():
-                    break
-                flagged = now
+        par_ev, flagged = flag_until_stable(
+            lambda reference: self._paragraph_evidence(paragraph_vectors, weights, par_head, par_words, reference),
+            self.paragraph_threshold,
+            n_par,
+            self.max_iterations if n_par >= self.min_units else 0,
+        )
         result.paragraph_evidence = par_ev
         reference = ~flagged
         topic_sim = leave_one_out_similarity(paragraph_vectors, weights * reference)
@@ -640,22 +655,22 @@ class DriftDetector:
         head = result.paragraph_headline_similarity
         segment_starts = result.segment_starts if result.segment_unit == "paragraph" else [0]
         par_head = head_name("paragraph", headline_vector is not None)
-        prob = np.full(n_par, np.nan)
-        flagged = np.zeros(n_par, dtype=bool)
-        if n_par >= self.min_units:
-            for _ in range(self.max_iterations):
-                m = self.paragraph_measurements(
-                    paragraphs, weights, par_words, head, ~flagged, par_lexical, par_names, segment_starts
-                )
-                prob = model.probability(par_head, m, n_par)
-                prob[par_words < self.min_words] = np.nan
-                result.paragraph_measurements = m
-                now = np.nan_to_num(prob, nan=-np.inf) >= model.paragraph_threshold
-                if now.sum() * 2 >= n_par:  # never call most of the article off-topic
-                    now = flagged
-                if (now == flagged).all():
-                    break
-                flagged = now
+
+        def paragraph_probability(reference: np.ndarray) -> np.ndarray:
+            m = self.paragraph_measurements(
+                paragraphs, weights, par_words, head, reference, par_lexical, par_names, segment_starts
+            )
+            result.paragraph_measurements = m
+            prob = model.probability(par_head, m, n_par)
+            prob[par_words < self.min_words] = np.nan
+            return prob
+
+        prob, flagged = flag_until_stable(
+            paragraph_probability,
+            model.paragraph_threshold,
+            n_par,
+            self.max_iterations if n_par >= self.min_units else 0,
+        )
         result.paragraph_probability = prob
         reference = ~flagged
         for i in np.flatnonzero(flagged):
