@@ -165,6 +165,24 @@ def test_heuristics_pass_clean_and_fail_repetitive(fixture_articles):
     assert signals["fineweb_pass"] == 0.0
 
 
+def test_gopher_ngram_repetition_by_hand():
+    # words: a b c a b c x y z w  (lengths 1 1 1 1 1 1 1 1 1 1, 10 characters)
+    signals = DocumentHeuristics().gopher("a b c a b c x y z w")
+    assert signals["top_3gram_char_fraction"] == pytest.approx(6 / 10)  # "a b c" twice
+    assert signals["top_2gram_char_fraction"] == pytest.approx(4 / 10)  # "a b", seen before "b c"
+    assert signals["duplicate_5gram_char_fraction"] == 0.0
+    # a repeated 5-gram covers its words in both places; overlapping repeats count once
+    text = "one two three four five six one two three four five seven"
+    signals = DocumentHeuristics().gopher(text)
+    words = text.split()
+    covered = sum(len(w) for w in words[:5] + words[6:11])
+    assert signals["duplicate_5gram_char_fraction"] == pytest.approx(covered / sum(len(w) for w in words))
+    assert signals["duplicate_6gram_char_fraction"] == 0.0
+    # ties between equally frequent n-grams go to the one seen first ("aaaa bb" before "bb c")
+    signals = DocumentHeuristics().gopher("aaaa bb c aaaa bb c")
+    assert signals["top_2gram_char_fraction"] == pytest.approx(12 / 14)
+
+
 def test_language_flags(fixture_articles):
     detector = LanguageDetector()
     german = fixture_articles["non-english"]["text"]

@@ -20,7 +20,8 @@ pipeline would have kept the document, so users can compare with what they alrea
 from __future__ import annotations
 
 import re
-from collections import Counter
+
+import numpy as np
 
 _GOPHER_STOP_WORDS = frozenset({"the", "be", "to", "of", "and", "that", "have", "with"})
 _BULLETS = ("●", "•", "*", "-", "–", "—", "‣", "◦", "▪", "·")
@@ -70,37 +71,53 @@ def _duplicate_fraction(items: list[str]) -> tuple[float, float]:
     return dup_items / len(items), dup_chars / total_chars
 
 
-def _top_ngram_char_fraction(words: list[str], n: int) -> float:
-    """Characters covered by the most frequent n-gram's occurrences, over all word characters."""
-    if len(words) < n:
-        return 0.0
-    counts = Counter(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
-    gram, count = counts.most_common(1)[0]
-    if count < 2:
-        return 0.0
-    total = sum(len(w) for w in words) or 1
-    return sum(len(w) for w in gram) * count / total
+class _NGrams:
+    """The word n-grams of a text as integer groups (numpy), for the Gopher repetition rules.
 
+    Equal n-grams get the same group: the group of an n-gram is that of its first n-1 words paired
+    with its last word (exact, no hashing), built up from n = 1.
+    """
 
-def _duplicate_ngram_char_fraction(words: list[str], n: int) -> float:
-    """Characters of words inside any n-gram that occurs more than once, over all word characters."""
-    if len(words) < n:
-        return 0.0
-    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
-    counts = Counter(grams)
-    # +1 where a repeated n-gram starts, -1 where it ends; a running sum > 0 means "covered"
-    delta = [0] * (len(words) + 1)
-    for i, gram in enumerate(grams):
-        if counts[gram] > 1:
-            delta[i] += 1
-            delta[i + n] -= 1
-    total = sum(len(w) for w in words) or 1
-    covered, depth = 0, 0
-    for w, d in zip(words, delta, strict=False):
-        depth += d
-        if depth > 0:
-            covered += len(w)
-    return covered / total
+    def __init__(self, words: list[str]) -> None:
+        index: dict[str, int] = {}
+        self.ids = np.fromiter((index.setdefault(w, len(index)) for w in words), dtype=np.int64, count=len(words))
+        self.lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=len(words))
+        self.total = int(self.lengths.sum()) or 1
+        self._groups: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def groups(self, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(group of each window, windows per group, first window of each group), for n >= 2."""
+        if n not in self._groups:
+            previous = self.ids if n == 2 else self.groups(n - 1)[0]
+            keys = previous[:-1] * (len(self.ids) + 1) + self.ids[n - 1 :]
+            _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+            self._groups[n] = (inverse, counts, first)
+        return self._groups[n]
+
+    def top_char_fraction(self, n: int) -> float:
+        """Characters covered by the most frequent n-gram's occurrences, over all word characters
+        (ties go to the n-gram seen first)."""
+        if len(self.ids) < n:
+            return 0.0
+        _, counts, first = self.groups(n)
+        best = counts.max()
+        if best < 2:
+            return 0.0
+        start = int(first[counts == best].min())
+        return int(self.lengths[start : start + n].sum()) * int(best) / self.total
+
+    def duplicate_char_fraction(self, n: int) -> float:
+        """Characters of words inside any n-gram that occurs more than once, over all word characters."""
+        if len(self.ids) < n:
+            return 0.0
+        inverse, counts, _ = self.groups(n)
+        starts = np.flatnonzero(counts[inverse] > 1)
+        # +1 where a repeated n-gram starts, -1 where it ends; a running sum > 0 means "covered"
+        delta = np.zeros(len(self.ids) + 1, dtype=np.int64)
+        np.add.at(delta, starts, 1)
+        np.add.at(delta, starts + n, -1)
+        covered = np.cumsum(delta[:-1]) > 0
+        return int(self.lengths[covered].sum()) / self.total
 
 
 class DocumentHeuristics:
@@ -152,8 +169,9 @@ class DocumentHeuristics:
         )
         dup_lines, dup_line_chars = _duplicate_fraction(lines)
         dup_paras, dup_para_chars = _duplicate_fraction(paragraphs)
-        top = {n: _top_ngram_char_fraction(lowered, n) for n in _GOPHER_TOP_NGRAM}
-        dup = {n: _duplicate_ngram_char_fraction(lowered, n) for n in _GOPHER_DUP_NGRAM}
+        ngrams = _NGrams(lowered)
+        top = {n: ngrams.top_char_fraction(n) for n in _GOPHER_TOP_NGRAM}
+        dup = {n: ngrams.duplicate_char_fraction(n) for n in _GOPHER_DUP_NGRAM}
         repetition_pass = (
             dup_lines <= 0.30
             and dup_paras <= 0.30
