@@ -8,6 +8,7 @@ the share of them that occur in some *other* unit of the same article.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -39,15 +40,10 @@ class LexicalCohesion:
         self.stem_length = stem_length
         self.stop_words = stop_words
 
-    def words(self, text: str) -> set[str]:
+    def words(self, text: str) -> frozenset[str]:
         """The unit's distinct content-word stems."""
         stop = ENGLISH_STOP_WORDS if self.stop_words is None else self.stop_words
-        out = set()
-        for token in _TOKEN.findall(text):
-            word = token.casefold().strip("'’-")
-            if len(word) >= self.min_word_length and word not in stop:
-                out.add(word[: self.stem_length])
-        return out
+        return _content_stems(text, self.min_word_length, self.stem_length, stop)
 
     def shared(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(share of each unit's words found in another unit, number of words of each unit)."""
@@ -57,3 +53,14 @@ class LexicalCohesion:
             [sum(counts[w] > 1 for w in words) / len(words) if words else 1.0 for words in vocab], dtype=float
         )
         return share, np.array([len(words) for words in vocab], dtype=float)
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_stems(text: str, min_word_length: int, stem_length: int, stop: frozenset[str]) -> frozenset[str]:
+    """Cached: the drift detector asks for the same units' words several times per article."""
+    out = set()
+    for token in _TOKEN.findall(text):
+        word = token.casefold().strip("'’-")
+        if len(word) >= min_word_length and word not in stop:
+            out.add(word[:stem_length])
+    return frozenset(out)

@@ -735,14 +735,14 @@ class DriftDetector:
         total = (weights[:, None] * paragraphs).sum(0)
         rest = _normalize(total[None, :] - weights[owner][:, None] * paragraphs[owner])
         other_par = np.einsum("ij,ij->i", sentences, rest)
-        local = np.empty(n_sent)
-        for j in range(n_sent):
-            window = np.arange(max(0, j - self.local_window), min(n_sent, j + self.local_window + 1))
-            mates = np.union1d(np.flatnonzero(owner == owner[j]), window)
-            mates = mates[mates != j]
-            if len(mates) == 0:
-                mates = np.array([k for k in (j - 1, j + 1) if 0 <= k < n_sent])
-            local[j] = float(sentences[j] @ _normalize(sentences[mates].sum(0))) if len(mates) else fallback[j]
+        index = np.arange(n_sent)
+        distance = np.abs(index[:, None] - index[None, :])
+        mates = (owner[:, None] == owner[None, :]) | (distance <= self.local_window)
+        np.fill_diagonal(mates, False)
+        alone = ~mates.any(axis=1)
+        mates[alone] = distance[alone] == 1  # no context: the neighbours, if any
+        context = _normalize(mates.astype(sentences.dtype) @ sentences)
+        local = np.where(mates.any(axis=1), np.einsum("ij,ij->i", sentences, context), fallback)
         if len(paragraphs) < 2:
             other_par = fallback
             rest = _normalize(sentences.sum(0)[None, :] - sentences)
