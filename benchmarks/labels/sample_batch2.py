@@ -46,6 +46,21 @@ def line_spans(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
+def unlabelled_records(name: str, seed: str, batch: int) -> tuple[random.Random, list[dict], list[int]]:
+    """(the file's RNG, its records, the indices of records no earlier batch labelled, shuffled).
+
+    Only batches before ``batch`` count as taken, so a batch's draw is the same after its own labels
+    (and later batches') have been added to ``artifact_lines.jsonl``. Used by batches 3 and 4.
+    """
+    taken = {(d["file"], d["id"]) for d in load_labels() if d.get("batch", 1) < batch}
+    rng = random.Random(f"{seed}:{name}")
+    with gzip.open(DEFAULT_DATA / "news" / name, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh]
+    order = [k for k in range(len(records)) if (name, records[k]["id"]) not in taken]
+    rng.shuffle(order)
+    return rng, records, order
+
+
 def main() -> None:
     taken = {(d["file"], d["id"]) for d in load_labels()}
     for name, target in TARGETS.items():

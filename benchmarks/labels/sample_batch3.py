@@ -4,8 +4,9 @@
     python benchmarks/labels/sample_batch3.py > /tmp/batch3_candidates.jsonl
 
 Seed ``20261128`` (batch 1: ``20261126``, batch 2: ``20261127``); ``random.Random`` is seeded with
-``"20261128:<file name>"`` per file. Every record already in ``artifact_lines.jsonl`` (dev or test)
-is skipped, so no test record can enter; every drawn record goes to ``dev``.
+``"20261128:<file name>"`` per file. Every record labelled in an earlier batch (dev or test)
+is skipped, so no test record can enter; every drawn record goes to ``dev``. Rerunning the script
+reproduces the batch (later batches do not count as taken).
 
 Batches 1 and 2 took the first and last 3 lines of a record, so they hold few lines from the middle
 of an article, where captions without a credit and inline related-story headlines sit, and few
@@ -25,7 +26,6 @@ Prints one unlabelled JSON row per line (no text).
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re
@@ -35,8 +35,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from check_labels import DEFAULT_DATA, load_labels  # noqa: E402
-from sample_batch2 import line_spans  # noqa: E402
+from sample_batch2 import line_spans, unlabelled_records  # noqa: E402
 
 SEED = "20261128"
 TARGETS = {
@@ -76,13 +75,8 @@ def pick_lines(text: str, rng: random.Random) -> list[tuple[int, int, int]]:
 
 
 def main() -> None:
-    taken = {(d["file"], d["id"]) for d in load_labels()}
     for name, target in TARGETS.items():
-        rng = random.Random(f"{SEED}:{name}")
-        with gzip.open(DEFAULT_DATA / "news" / name, "rt", encoding="utf-8") as fh:
-            records = [json.loads(line) for line in fh]
-        order = [k for k in range(len(records)) if (name, records[k]["id"]) not in taken]
-        rng.shuffle(order)
+        rng, records, order = unlabelled_records(name, SEED, batch=3)
         short = [k for k in order if 0 < len(records[k]["text"].strip()) < SHORT_PAGE_CHARS][:SHORT_PAGES]
         n = 0
         for k in short + [k for k in order if k not in short]:

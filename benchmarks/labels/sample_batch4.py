@@ -4,8 +4,9 @@
     python benchmarks/labels/sample_batch4.py > /tmp/batch4_candidates.jsonl
 
 Seed ``20261129`` (batches 1-3: ``20261126``-``20261128``); ``random.Random`` is seeded with
-``"20261129:<file name>"`` per file. Every record already in ``artifact_lines.jsonl`` (dev or test)
-is skipped, so no test record can enter; every drawn record goes to ``dev``.
+``"20261129:<file name>"`` per file. Every record labelled in an earlier batch (dev or test)
+is skipped, so no test record can enter; every drawn record goes to ``dev``. Rerunning the script
+reproduces the batch (later batches do not count as taken).
 
 Batches 1-3 hold no line of two shapes that unlabelled non-test records show often: a short *label and
 colon* before a clause (``Word: a description ...``: tabloid photo captions, but also quotations after
@@ -20,7 +21,6 @@ Prints one unlabelled JSON row per line (no text).
 
 from __future__ import annotations
 
-import gzip
 import json
 import random
 import re
@@ -30,8 +30,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from check_labels import DEFAULT_DATA, load_labels  # noqa: E402
-from sample_batch2 import line_spans  # noqa: E402
+from sample_batch2 import line_spans, unlabelled_records  # noqa: E402
 
 SEED = "20261129"
 TARGETS = {
@@ -58,13 +57,8 @@ def pick_lines(text: str, rng: random.Random) -> list[tuple[int, int, int]]:
 
 
 def main() -> None:
-    taken = {(d["file"], d["id"]) for d in load_labels()}
     for name, target in TARGETS.items():
-        rng = random.Random(f"{SEED}:{name}")
-        with gzip.open(DEFAULT_DATA / "news" / name, "rt", encoding="utf-8") as fh:
-            records = [json.loads(line) for line in fh]
-        order = [k for k in range(len(records)) if (name, records[k]["id"]) not in taken]
-        rng.shuffle(order)
+        rng, records, order = unlabelled_records(name, SEED, batch=4)
         n = 0
         for k in order:
             if n >= target:
