@@ -87,10 +87,10 @@ class DriftResult:
     sentence_measurements: dict[str, np.ndarray] | None = None
 
 
-@functools.cache
-def bundled_unit_model() -> UnitModel:
-    """The unit model shipped in ``coherence/data/drift_model.json`` (read once)."""
-    return UnitModel.load()
+@functools.lru_cache(maxsize=8)
+def load_unit_model(path: str = "bundled") -> UnitModel:
+    """The unit model stored at ``path`` (``"bundled"``: ``coherence/data/drift_model.json``), read once."""
+    return UnitModel.load() if path == "bundled" else UnitModel.load(path)
 
 
 def _normalize(v: np.ndarray) -> np.ndarray:
@@ -516,7 +516,7 @@ class DriftDetector:
     def model(self) -> UnitModel | None:
         """The unit model in use (``None``: hand-weighted evidence decides the flags)."""
         if isinstance(self.unit_model, str):
-            return bundled_unit_model() if self.unit_model == "bundled" else UnitModel.load(self.unit_model)
+            return load_unit_model(self.unit_model)
         return self.unit_model
 
     # -- the learned combiner -------------------------------------------------------------------
