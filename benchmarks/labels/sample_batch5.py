@@ -39,9 +39,10 @@ TARGETS = {
 }
 
 
-def main() -> None:
-    for name, target in TARGETS.items():
-        rng, records, order = unlabelled_records(name, SEED, batch=BATCH)
+def draw(seed: str, batch: int, split: str, targets: dict[str, int]):
+    """Yield the unlabelled rows of one batch drawn as described above (batch 6 reuses it for dev)."""
+    for name, target in targets.items():
+        rng, records, order = unlabelled_records(name, seed, batch=batch)
         n = 0
         for k in order:
             if n >= target:
@@ -54,8 +55,13 @@ def main() -> None:
                 spans = sorted(spans[:3] + rng.sample(spans[3:-3], 2) + spans[-3:])
             for i, s, e in spans:
                 row = {"file": name, "id": records[k]["id"], "line": i, "start": s, "end": e}
-                print(json.dumps(row | {"split": "test", "batch": BATCH}))
+                yield row | {"split": split, "batch": batch}
             n += len(spans)
+
+
+def main() -> None:
+    for row in draw(SEED, BATCH, "test", TARGETS):
+        print(json.dumps(row))
 
 
 if __name__ == "__main__":
