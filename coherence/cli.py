@@ -104,6 +104,13 @@ def score(
 @click.argument("input_path", metavar="INPUT")
 @click.option("--min-quality", default=0.5, show_default=True, help="Reject articles below this quality.")
 @click.option(
+    "--min-clean-quality",
+    type=float,
+    default=None,
+    help="Reject articles whose text after `coherence clean` scores below this (clean_quality); "
+    "with --min-quality 0 and --clean-text it keeps cleanable articles, cleaned.",
+)
+@click.option(
     "--reject-if",
     "reject_if",
     multiple=True,
@@ -131,6 +138,7 @@ def score(
 def filter(
     input_path,
     min_quality,
+    min_clean_quality,
     reject_if,
     reject_kinds,
     clean_text,
@@ -161,7 +169,12 @@ def filter(
 
         articles = list(articles)
         reports = (r.to_dict() for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
-    rule = FilterRule(min_quality=min_quality, reject_if=conditions, reject_kinds=tuple(reject_kinds))
+    rule = FilterRule(
+        min_quality=min_quality,
+        reject_if=conditions,
+        reject_kinds=tuple(reject_kinds),
+        min_clean_quality=min_clean_quality,
+    )
     kept = open_writer(kept_path)
     rejected = open_writer(rejected_path) if rejected_path else None
     try:

@@ -3,7 +3,9 @@
 :func:`reasons` turns the quality model's contributions and the flags into specific statements
 ("27% of lines are scraping leftovers: share widgets (5), bylines (2)"; "paragraph 14 is
 off-topic"), worst first. Paragraph numbers count the paragraphs of the text as a reader sees it
-(blank-line blocks, or lines), from 1. :func:`explain` renders the whole report for a terminal.
+(blank-line blocks, or lines), from 1. Reasons about defects ``coherence clean`` removes (scraping
+leftovers, repeated headline lines) say so: they lower ``quality`` but not ``clean_quality``.
+:func:`explain` renders the whole report for a terminal.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from collections import Counter
 from typing import Any
 
 from coherence.report import Report
+from coherence.scoring import REMOVABLE_FEATURES
 from coherence.units import split_lines, split_paragraphs
 
 #: Contributions (log-odds) weaker than this are not worth a reason.
 MIN_CONTRIBUTION = 0.4
+#: Added to a reason about a defect that ``coherence clean`` removes.
+REMOVABLE_NOTE = " (removed by `coherence clean`)"
 
 _CATEGORY_WORDS = {
     "share_widget": "share widgets",
@@ -205,9 +210,27 @@ def reasons(
             break
         name = {"artifact": "artifact_lines", "offtopic": "offtopic_units"}.get(key, key)
         reason = _feature_reason(name, report, text, quote)
+        if reason and name in REMOVABLE_FEATURES:
+            reason += REMOVABLE_NOTE
         if reason and reason not in out:
             out.append(reason)
     return out
+
+
+def cleaning_summary(report: Report) -> str | None:
+    """One line on ``clean_quality``: what the article scores once ``coherence clean`` has removed its
+    scraping leftovers and repeated headline lines, and whether that makes it cleanable."""
+    if report.quality is None or report.clean_quality is None:
+        return None
+    quality, cleaned = report.quality, report.clean_quality
+    if cleaned - quality < 0.005:
+        return f"clean_quality {cleaned:.2f}: the same after `coherence clean` (nothing it removes lowers the score)"
+    line = f"clean_quality {cleaned:.2f}: the text `coherence clean` leaves scores higher"
+    if cleaned >= 0.5 > quality:
+        line += "; cleanable rather than damaged: what pulls the score down is removable"
+    elif cleaned < 0.5:
+        line += "; damaged even after cleaning"
+    return line
 
 
 def summary_reasons(report: Report, text: str | None = None) -> list[str]:
@@ -226,6 +249,9 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
         lines.append(f"  quality not scored ({verdict}): the article is not English prose, see its flags")
     else:
         lines.append(f"  quality {report.quality:.2f} ({verdict}): estimated probability of no detected defect")
+        cleaning = cleaning_summary(report)
+        if cleaning:
+            lines.append(f"  {cleaning}")
     if report.headline:
         h = report.headline
         lines.append(f"  headline ({h['field']} {h['start']}-{h['end']}): {h['text']}")

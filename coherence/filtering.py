@@ -1,7 +1,8 @@
 """Keep/drop decisions, made from existing scores (so thresholds change without re-scoring).
 
 A :class:`FilterRule` rejects an article for any of: an ``error``; ``quality`` below
-``min_quality``; a signal condition such as ``artifact_fraction>0.3`` (:class:`Condition`); or a
+``min_quality``; ``clean_quality`` (the quality of the text ``coherence clean`` leaves) below
+``min_clean_quality``; a signal condition such as ``artifact_fraction>0.3`` (:class:`Condition`); or a
 flag of a given kind (``offtopic``) or kind/category (``artifact/share_widget``). Every reason is
 a sentence a person can check. The same rule works on report dicts (:func:`filter_reports`), on
 input records paired with their reports (:func:`split_records`, what ``coherence filter`` uses)
@@ -28,12 +29,15 @@ _OPERATORS = {
     "<": operator.lt,
     "=": operator.eq,
 }
+#: Scores at the top of a report that conditions and rules can use besides the signals.
+_SCORES = ("quality", "clean_quality")
 _CONDITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|!=|==|>|<|=)\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
 
 
 @dataclass(frozen=True)
 class Condition:
-    """``signal op value``: the article is rejected when it holds. ``signal`` may be ``quality``."""
+    """``signal op value``: the article is rejected when it holds. ``signal`` may be ``quality`` or
+    ``clean_quality``."""
 
     signal: str
     op: str
@@ -50,7 +54,7 @@ class Condition:
 
     def value_in(self, report: dict[str, Any]) -> float | None:
         signals = report.get("signals") or {}
-        value = report.get("quality") if self.signal == "quality" else signals.get(self.signal)
+        value = report.get(self.signal) if self.signal in _SCORES else signals.get(self.signal)
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None
         return float(value)
@@ -71,6 +75,10 @@ class FilterRule:
     ----------
     min_quality:
         Reject below this quality (``None``: quality alone never rejects).
+    min_clean_quality:
+        Reject below this ``clean_quality``, the quality of the text ``coherence clean`` leaves
+        (``None``: never). With ``min_quality=None`` and ``clean_text``, this keeps articles whose
+        only detected defects are ones cleaning removes, and writes them cleaned.
     reject_if:
         Signal conditions (:class:`Condition` or strings like ``"artifact_fraction>0.3"``).
     reject_kinds:
@@ -84,6 +92,7 @@ class FilterRule:
     reject_if: tuple[Condition | str, ...] = ()
     reject_kinds: tuple[str, ...] = ()
     min_flag_score: float = 0.0
+    min_clean_quality: float | None = None
 
     def conditions(self) -> list[Condition]:
         return [c if isinstance(c, Condition) else Condition.parse(c) for c in self.reject_if]
@@ -98,6 +107,16 @@ class FilterRule:
             out.append("no quality score (not English prose; see its flags)")
         elif self.min_quality is not None and quality < self.min_quality:
             out.append(f"quality {_fmt(quality)} < {self.min_quality:g}")
+        clean_quality = report.get("clean_quality")
+        if self.min_clean_quality is None:
+            pass
+        elif quality is None:
+            if self.min_quality is None:  # else said above
+                out.append("no quality score (not English prose; see its flags)")
+        elif clean_quality is None:
+            out.append("no clean_quality in the scores (an older scores file; coherence.scoring.rescore adds it)")
+        elif clean_quality < self.min_clean_quality:
+            out.append(f"clean_quality {_fmt(clean_quality)} < {self.min_clean_quality:g}")
         for condition in self.conditions():
             if condition.holds(report):
                 out.append(f"{condition.signal} {_fmt(condition.value_in(report))} {condition.op} {condition.value:g}")
@@ -149,6 +168,8 @@ def split_records(
             record.update(article.meta)
             record = {k: v for k, v in record.items() if not k.startswith("_")}
         record["quality"] = report.get("quality")
+        if "clean_quality" in report:
+            record["clean_quality"] = report.get("clean_quality")
         if reasons:
             record["reasons"] = reasons
             record["flags"] = report.get("flags", [])
@@ -178,7 +199,7 @@ def filter_frame(frame, rule: FilterRule):
 
 def _row_report(row: dict[str, Any]) -> dict[str, Any]:
     report = dict(row)
-    for key in ("error", "quality"):  # pandas stores a missing value as NaN
+    for key in ("error", "quality", "clean_quality"):  # pandas stores a missing value as NaN
         value = report.get(key)
         if isinstance(value, float) and math.isnan(value):
             report[key] = None

@@ -20,6 +20,7 @@ class Report:
     """What ``coherence`` found in one article.
 
     ``quality`` is in [0, 1] (higher is better) and ``keep`` is ``quality >= threshold``;
+    ``clean_quality`` is the quality of the text ``coherence clean`` leaves (see :mod:`coherence.scoring`);
     ``signals`` are the raw measurements the score is made from; ``flags`` locate each finding;
     ``segments`` are the topic segments of the text. A record that could not be scored has
     ``error`` set and everything else empty.
@@ -28,6 +29,7 @@ class Report:
     id: str
     quality: float | None = None
     keep: bool = False
+    clean_quality: float | None = None
     signals: dict[str, float] = field(default_factory=dict)
     flags: list[Flag] = field(default_factory=list)
     headline: dict[str, Any] | None = None
@@ -60,6 +62,7 @@ class Report:
         out: dict[str, Any] = {
             "id": self.id,
             "quality": _clean_number(self.quality),
+            "clean_quality": _clean_number(self.clean_quality),
             "keep": bool(self.keep),
             "signals": {k: _clean_number(v) for k, v in self.signals.items()},
             "flags": [f.to_dict() for f in self.flags],
@@ -82,6 +85,7 @@ class Report:
         known = {
             "id",
             "quality",
+            "clean_quality",
             "keep",
             "signals",
             "flags",
@@ -97,6 +101,7 @@ class Report:
         return cls(
             id=str(data["id"]),
             quality=data.get("quality"),
+            clean_quality=data.get("clean_quality"),
             keep=bool(data.get("keep", False)),
             signals=signals,
             flags=[Flag(**f) for f in data.get("flags") or []],

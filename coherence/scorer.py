@@ -316,13 +316,15 @@ class Scorer:
         warnings = list(analysis.warnings)
         if is_scoreable(signals):
             quality, contributions = self.quality_model.score(signals)
+            clean_quality = self.quality_model.after_cleaning(contributions)
         else:
-            quality, contributions = None, {}
+            quality, contributions, clean_quality = None, {}, None
             warnings.append("quality not scored: the quality model is made for English prose (see the flags)")
         report = Report(
             id=analysis.article.id,
             quality=quality,
             keep=quality is not None and quality >= self.threshold,
+            clean_quality=clean_quality,
             signals=signals,
             flags=flags,
             headline=analysis.headline.to_dict() if analysis.headline else None,

@@ -14,6 +14,14 @@ Every feature is 0 for an article that shows no sign of damage and grows with th
 For a corpus with another share of damaged articles ``p``, add ``log((1 - p) / p)`` to the
 log-odds (:meth:`QualityModel.score` ``prior``).
 
+Some defects are *removable*: ``coherence clean`` takes out the artifact spans and the repeated
+headline lines (:data:`coherence.cleaning.REMOVED_KINDS`), and every other signal is measured on
+the content units, which already leave those spans out. ``clean_quality`` is therefore the same
+model without the contributions of the features that measure removable defects
+(:data:`REMOVABLE_FEATURES`): the estimated probability that the text ``coherence clean`` leaves is
+free of detected defects (:meth:`QualityModel.after_cleaning`). ``clean_quality >= quality``
+always; a large gap means the article is cleanable rather than damaged.
+
 The parameters are plain JSON shipped with the package (``coherence/data/quality_model.json``),
 fitted by ``python -m coherence.training.train``; no pickles. Scoring never decides what is
 kept: ``keep = quality >= threshold`` is applied afterwards and changes without re-scoring.
@@ -94,6 +102,15 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
 }
 
 
+#: Features that measure only defects ``coherence clean`` removes, with the flag kind each counts
+#: (one of :data:`coherence.cleaning.REMOVED_KINDS`).
+REMOVABLE_FEATURES: dict[str, str] = {
+    "artifact_fraction": "artifact",
+    "artifact_lines": "artifact",
+    "duplicate_headline": "duplicate_headline",
+}
+
+
 def quality_features(signals: dict[str, float], names: list[str] | None = None) -> dict[str, float]:
     """The model's features (all of them, or ``names``), each 0 for a clean article."""
     return {name: float(FEATURES[name][1](signals)) for name in names or FEATURES}
@@ -151,6 +168,14 @@ class QualityModel:
             logit += math.log((1.0 - prior) / prior)
         return _sigmoid(logit), contributions
 
+    def after_cleaning(self, contributions: dict[str, float], prior: float | None = None) -> float:
+        """``clean_quality``: the quality of the text ``coherence clean`` leaves, from the
+        contributions :meth:`score` returned, leaving out those of :data:`REMOVABLE_FEATURES`."""
+        logit = self.intercept + sum(v for k, v in contributions.items() if k not in REMOVABLE_FEATURES)
+        if prior is not None:
+            logit += math.log((1.0 - prior) / prior)
+        return _sigmoid(logit)
+
 
 def _sigmoid(x: float) -> float:
     if x >= 0:
@@ -170,16 +195,18 @@ def is_scoreable(signals: dict[str, float]) -> bool:
 
 
 def rescore(record: dict[str, Any], model: QualityModel, threshold: float = 0.5) -> dict[str, Any]:
-    """A scores record with quality, keep and contributions recomputed by ``model`` from its signals."""
+    """A scores record with quality, clean_quality, keep and contributions recomputed by ``model``
+    from its signals."""
     if record.get("error") or not record.get("signals"):
         return record
     signals = {k: (math.nan if v is None else float(v)) for k, v in record["signals"].items()}
     if not is_scoreable(signals):
-        return {**record, "quality": None, "keep": False, "contributions": {}}
+        return {**record, "quality": None, "clean_quality": None, "keep": False, "contributions": {}}
     quality, contributions = model.score(signals)
     return {
         **record,
         "quality": round(quality, 4),
+        "clean_quality": round(model.after_cleaning(contributions), 4),
         "keep": quality >= threshold,
         "contributions": {k: round(v, 4) for k, v in contributions.items()},
     }

@@ -17,6 +17,10 @@ The model is then Platt-calibrated on out-of-fold predictions (the recipe of sci
 article so an article and its damaged copies never straddle a fold) and the calibration is
 folded into the weights, which keeps the model one logistic function whose per-feature
 contributions add up to its log-odds.
+
+``clean_quality`` (the same model without the features of defects ``coherence clean`` removes,
+:data:`coherence.scoring.REMOVABLE_FEATURES`) is checked out of fold too, against the label "no
+generated defect other than those cleaning is meant to remove" (:data:`REMOVABLE_DEFECTS`).
 """
 
 from __future__ import annotations
@@ -35,12 +39,14 @@ import numpy as np
 
 from coherence.detectors.position import ParagraphPosition
 from coherence.detectors.unit_fit import ParagraphFit, SentenceFit, UnitFit
-from coherence.scoring import FEATURES, QualityModel, quality_features
+from coherence.scoring import FEATURES, REMOVABLE_FEATURES, QualityModel, quality_features
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
 from coherence.training.metrics import expected_calibration_error
 
 DEFAULT_COUNTS = {"bbc": 500, "perezrosas": 200}
+#: Generated defects that ``coherence clean`` is meant to remove (artifact lines, repeated headline lines).
+REMOVABLE_DEFECTS = ("artifacts", "repeated_headline")
 
 
 #: The unit-fit models: (scorer attribute, the defect whose inserted units are its positives,
@@ -162,9 +168,18 @@ def split_fold(group: str, folds: int) -> int:
 
 
 def fit(
-    X: np.ndarray, y: np.ndarray, groups: np.ndarray, weights: np.ndarray, C: float = 1.0, folds: int = 5
+    X: np.ndarray,
+    y: np.ndarray,
+    groups: np.ndarray,
+    weights: np.ndarray,
+    C: float = 1.0,
+    folds: int = 5,
+    removable: Sequence[int] = (),
 ) -> dict[str, Any]:
-    """Logistic regression + Platt calibration on grouped out-of-fold logits, folded into one model."""
+    """Logistic regression + Platt calibration on grouped out-of-fold logits, folded into one model.
+
+    ``removable``: columns of features of removable defects; ``oof_clean_probability`` is the
+    out-of-fold ``clean_quality`` (those columns' contributions left out)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
@@ -172,11 +187,14 @@ def fit(
     scale = X.std(axis=0)
     scale[scale == 0] = 1.0
     X = X / scale
-    oof = np.zeros(len(y))
+    oof, oof_clean = np.zeros(len(y)), np.zeros(len(y))
+    kept = np.ones(X.shape[1])
+    kept[list(removable)] = 0.0
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(X, y, groups):
         lr = LogisticRegression(C=C, max_iter=5000)
         lr.fit(X[train_idx], y[train_idx], sample_weight=weights[train_idx])
         oof[test_idx] = lr.decision_function(X[test_idx])
+        oof_clean[test_idx] = lr.decision_function(X[test_idx] * kept)
     platt = LogisticRegression(C=1e6, max_iter=5000)
     platt.fit(oof[:, None], y, sample_weight=weights)
     a, c = float(platt.coef_[0, 0]), float(platt.intercept_[0])
@@ -185,6 +203,7 @@ def fit(
         "coef": a * final.coef_[0] / scale,
         "intercept": a * float(final.intercept_[0]) + c,
         "oof_probability": 1.0 / (1.0 + np.exp(-(a * oof + c))),
+        "oof_clean_probability": 1.0 / (1.0 + np.exp(-(a * oof_clean + c))),
         "platt": (a, c),
     }
 
@@ -199,7 +218,8 @@ def fit_features(
     dropped: list[str] = []
     while True:
         X = np.array([[quality_features(s, names)[n] for n in names] for _, s in rows])
-        result = fit(X, y, groups, weights, C=C)
+        removable = [i for i, n in enumerate(names) if n in REMOVABLE_FEATURES]
+        result = fit(X, y, groups, weights, C=C, removable=removable)
         # a defect sign must never raise quality: drop features whose weight comes out positive
         positive = [n for n, w in zip(names, result["coef"], strict=True) if w > 0 or X[:, names.index(n)].std() == 0]
         if not positive:
@@ -290,6 +310,8 @@ def train(
     result, names, dropped = fit_features(rows, list(FEATURES), weights, C=C)
     p = result["oof_probability"]
     per_defect = auc_by_defect(rows, p, weights)
+    cleanable = np.array([int(set((r["defect"] or "").split("+")) - {""} <= set(REMOVABLE_DEFECTS)) for r, _ in rows])
+    p_clean = result["oof_clean_probability"]
     meta = {
         "description": (
             "Calibrated logistic quality model: quality = sigmoid(intercept + sum(weight * feature)). "
@@ -313,6 +335,12 @@ def train(
             "out_of_fold_roc_auc_by_defect": per_defect,
             # at the 50/50 mix the model is fitted for (damaged copies weigh 1/corrupted_per_article)
             "out_of_fold_ece": round(expected_calibration_error(y, p, weights=weights), 4),
+            "out_of_fold_clean_quality": {
+                "label": f"1 = no generated defect other than {' / '.join(REMOVABLE_DEFECTS)}",
+                "removable_features": sorted(REMOVABLE_FEATURES),
+                "roc_auc": round(float(roc_auc_score(cleanable, p_clean, sample_weight=weights)), 4),
+                "ece": round(expected_calibration_error(cleanable, p_clean, weights=weights), 4),
+            },
             "platt": [round(v, 6) for v in result["platt"]],
             "scikit_learn": sklearn_version,
         },
