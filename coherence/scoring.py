@@ -168,10 +168,15 @@ class QualityModel:
             logit += math.log((1.0 - prior) / prior)
         return _sigmoid(logit), contributions
 
+    def logit_after_cleaning(self, contributions: dict[str, float]) -> float:
+        """The log-odds of ``clean_quality``: the intercept and the contributions (from :meth:`score`)
+        of every feature but those of :data:`REMOVABLE_FEATURES`."""
+        return self.intercept + sum(v for k, v in contributions.items() if k not in REMOVABLE_FEATURES)
+
     def after_cleaning(self, contributions: dict[str, float], prior: float | None = None) -> float:
         """``clean_quality``: the quality of the text ``coherence clean`` leaves, from the
         contributions :meth:`score` returned, leaving out those of :data:`REMOVABLE_FEATURES`."""
-        logit = self.intercept + sum(v for k, v in contributions.items() if k not in REMOVABLE_FEATURES)
+        logit = self.logit_after_cleaning(contributions)
         if prior is not None:
             logit += math.log((1.0 - prior) / prior)
         return _sigmoid(logit)

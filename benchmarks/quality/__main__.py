@@ -10,7 +10,10 @@
 2. **Real corpora**: fakenewsnet_v1 and the first 600 fnc1 bodies (file order; the CPU budget) scored,
    ranked by log-odds; the 30 lowest listed by
    id with the tool's reasons (no article text is copied) and our own verdicts from
-   ``benchmarks/quality/judgements.json`` (read by a person, see that file).
+   ``benchmarks/quality/judgements.json`` (read by a person, see that file). The same for
+   ``clean_quality`` (the text ``coherence clean`` leaves), with verdicts on the cleaned text from
+   ``benchmarks/quality/judgements_cleaned.json``. ``--real-only`` prints just these tables (no
+   test split touched), for judging new entries.
 3. **Report speed**: ``coherence.html_report.write_report`` on 1,000 existing fnc1 scores with text.
 
 Scores are cached under ``.cache/quality-bench/`` and embeddings under ``.cache/embeddings``;
@@ -32,12 +35,13 @@ from pathlib import Path
 
 import numpy as np
 
-from coherence.explain import reasons
+from coherence.explain import REMOVABLE_NOTE, reasons
 from coherence.report import Report
 from coherence.scoring import QualityModel, rescore
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
 from coherence.training.metrics import expected_calibration_error, reliability_table
+from coherence.training.train import REMOVABLE_DEFECTS
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache" / "quality-bench"
@@ -97,6 +101,9 @@ def held_out(data: str, model: QualityModel, reuse: bool) -> dict:
     v1 = np.array([HAND_SET_V1.score(_signals(s))[0] for _, s in rows])
     any_flag = np.array([0.0 if s["flags"] else 1.0 for _, s in rows])
     defects = [rec["defect"] or "clean" for rec, _ in rows]
+    # clean_quality against "no defect other than those coherence clean is meant to remove"
+    cq = np.array([s["clean_quality"] for _, s in rows])
+    cleanable = np.array([int(d == "clean" or set(d.split("+")) <= set(REMOVABLE_DEFECTS)) for d in defects])
     per_defect = {}
     for kind in sorted(CORRUPTIONS):
         mask = np.array([d == "clean" or kind in d.split("+") for d in defects])
@@ -117,6 +124,11 @@ def held_out(data: str, model: QualityModel, reuse: bool) -> dict:
         "auc_any_flag": roc_auc(y, any_flag),
         "ece": expected_calibration_error(y, q),
         "ece_v1": expected_calibration_error(y, v1),
+        "clean_quality": {
+            "cleanable": int(cleanable.sum()),
+            "auc": roc_auc(cleanable, cq),
+            "ece": expected_calibration_error(cleanable, cq),
+        },
         "accuracy_at_0.5": float(((q >= 0.5) == (y == 1)).mean()),
         "clean_kept_at_0.5": float((q[y == 1] >= 0.5).mean()),
         "damaged_rejected_at_0.5": float((q[y == 0] < 0.5).mean()),
@@ -134,7 +146,35 @@ def read_corpus(data: str, name: str) -> list[dict]:
         return [json.loads(line) for line in handle]
 
 
-def real_corpora(data: str, model: QualityModel, reuse: bool, judgements: dict) -> dict:
+def _worst(scores: list[dict], texts: dict, model: QualityModel, judgements: dict, cleaned: bool) -> list[dict]:
+    """The 30 lowest by log-odds of quality (or of clean_quality, ``cleaned``), with reasons and verdicts."""
+
+    def logit(s: dict) -> float:
+        value, contributions = model.logit(_signals(s))
+        return model.logit_after_cleaning(contributions) if cleaned else value
+
+    rows = []
+    for s in sorted(scores, key=logit)[:30]:
+        text = texts.get(s["id"])
+        why = reasons(Report.from_dict(s), text if isinstance(text, str) else None, quote=False)
+        if cleaned:  # what cleaning leaves; the removable reasons are named in the quality table
+            why = [w for w in why if not w.endswith(REMOVABLE_NOTE)]
+        verdict = judgements.get(s["id"], {})
+        quality = s["clean_quality"] if cleaned else s["quality"]
+        rows.append(
+            {
+                "id": s["id"],
+                "quality": quality,
+                "logit": logit(s),
+                "reasons": why,
+                "verdict": verdict.get("verdict"),
+                "note": verdict.get("note", ""),
+            }
+        )
+    return rows
+
+
+def real_corpora(data: str, model: QualityModel, reuse: bool, judgements: dict, judgements_cleaned: dict) -> dict:
     out = {}
     for name in REAL:
         everything = read_corpus(data, name)
@@ -143,30 +183,18 @@ def real_corpora(data: str, model: QualityModel, reuse: bool, judgements: dict) 
         texts = {r["id"]: r.get("text") for r in records}
         # rank by log-odds: many of the worst round to quality 0.0000
         scored = [s for s in scores if s.get("quality") is not None]
-        ranked = sorted(scored, key=lambda s: model.logit(_signals(s))[0])[:30]
-        rows = []
-        for s in ranked:
-            report = Report.from_dict(s)
-            text = texts.get(s["id"])
-            verdict = judgements.get(s["id"], {})
-            rows.append(
-                {
-                    "id": s["id"],
-                    "quality": s["quality"],
-                    "logit": model.logit(_signals(s))[0],
-                    "reasons": reasons(report, text if isinstance(text, str) else None, quote=False),
-                    "verdict": verdict.get("verdict"),
-                    "note": verdict.get("note", ""),
-                }
-            )
-        qualities = np.array([s["quality"] for s in scores if s.get("quality") is not None])
+        qualities = np.array([s["quality"] for s in scored])
+        clean_qualities = np.array([s["clean_quality"] for s in scored])
         out[name] = {
             "articles": len(records),
             "corpus_size": len(everything),
             "errors": sum(1 for s in scores if s.get("error")),
             "below_0.5": int((qualities < 0.5).sum()),
             "median_quality": float(np.median(qualities)),
-            "worst": rows,
+            "worst": _worst(scored, texts, model, judgements, cleaned=False),
+            "clean_below_0.5": int((clean_qualities < 0.5).sum()),
+            "median_clean_quality": float(np.median(clean_qualities)),
+            "worst_after_cleaning": _worst(scored, texts, model, judgements_cleaned, cleaned=True),
         }
     return out
 
@@ -209,6 +237,60 @@ NOTES = """## What the numbers say
 """
 
 
+CLEANED_INTRO = """`clean_quality` is the same model without the features of defects `coherence clean` removes
+(scraping leftovers and repeated headline lines): the estimated quality of the text cleaning leaves. A
+curator who cleans rejects by it. Verdicts here are on the cleaned text: 'reject' = still damaged after
+`coherence clean` (not an article, the wrong story, cut off, duplicated, or leftovers cleaning misses),
+'keep' = what cleaning leaves is an intact article (`benchmarks/quality/judgements_cleaned.json`)."""
+
+
+def _table(rows: list[dict], score: str) -> list[str]:
+    lines = [
+        f"| # | id | {score} | log-odds | the tool's reasons | our verdict | our note |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for i, w in enumerate(rows, start=1):
+        why = "; ".join(w["reasons"][:2]) or "–"
+        verdict = w["verdict"] or "?"
+        lines.append(f"| {i} | `{w['id']}` | {w['quality']:.3f} | {w['logit']:.1f} | {why} | {verdict} | {w['note']} |")
+    return lines
+
+
+def _agreement(rows: list[dict], what: str) -> str:
+    judged = [w for w in rows if w["verdict"]]
+    agree = sum(1 for w in judged if w["verdict"] == "reject")
+    missing = "." if len(judged) == len(rows) else f" ({len(rows) - len(judged)} not yet judged)."
+    return f"**Agreement: {agree} of {len(judged)}** lowest-ranked articles are ones we would reject {what}{missing}"
+
+
+def real_tables(real: dict) -> list[str]:
+    """The two hand-check sections: the 30 lowest by quality, then by clean_quality."""
+    lines = ["", "## The 30 lowest-quality real articles", ""]
+    for name, c in real.items():
+        size = (
+            f"{c['articles']} articles"
+            if c["articles"] == c["corpus_size"]
+            else f"The first {c['articles']} of its {c['corpus_size']} articles in file order (CPU budget)"
+        )
+        lines += [f"### {name}", "", f"{size}, {c['errors']} errors, median quality {c['median_quality']:.3f}, "]
+        lines[-1] += f"{c['below_0.5']} below 0.5."
+        lines += ["", _agreement(c["worst"], "on reading the text as stored"), "", *_table(c["worst"], "quality"), ""]
+    lines += ["## The 30 lowest real articles by clean_quality (after `coherence clean`)", "", CLEANED_INTRO, ""]
+    for name, c in real.items():
+        lines += [
+            f"### {name}, after cleaning",
+            "",
+            f"Median clean_quality {c['median_clean_quality']:.3f}, {c['clean_below_0.5']} below 0.5 "
+            f"(quality: {c['below_0.5']}).",
+            "",
+            _agreement(c["worst_after_cleaning"], "after `coherence clean`"),
+            "",
+            *_table(c["worst_after_cleaning"], "clean_quality"),
+            "",
+        ]
+    return lines
+
+
 def render(results: dict, command: str) -> str:
     h = results["held_out"]
     lines = [
@@ -234,6 +316,10 @@ def render(results: dict, command: str) -> str:
         f"| first hand-set model (same signals) | {h['auc_v1']:.3f} | {h['ece_v1']:.3f} |",
         f"| baseline: any flag at all | {h['auc_any_flag']:.3f} | – |",
         "",
+        f'`clean_quality` (the text `coherence clean` leaves) against "no defect other than '
+        f'{" / ".join(REMOVABLE_DEFECTS)}" ({h["clean_quality"]["cleanable"]} such articles): ROC-AUC '
+        f"{h['clean_quality']['auc']:.3f}, ECE {h['clean_quality']['ece']:.3f}.",
+        "",
         f"At the default threshold 0.5: accuracy {h['accuracy_at_0.5']:.3f}, clean articles kept "
         f"{h['clean_kept_at_0.5']:.1%}, damaged articles rejected {h['damaged_rejected_at_0.5']:.1%}.",
         "",
@@ -248,33 +334,7 @@ def render(results: dict, command: str) -> str:
     lines.append("|---|---|---|---|")
     for r in h["reliability"]:
         lines.append(f"| {r['bin']} | {r['n']} | {r['predicted']:.3f} | {r['observed']:.3f} |")
-    lines += ["", "## The 30 lowest-quality real articles", ""]
-    for name, c in results["real"].items():
-        judged = [w for w in c["worst"] if w["verdict"]]
-        agree = sum(1 for w in judged if w["verdict"] == "reject")
-        lines += [
-            f"### {name}",
-            "",
-            (
-                f"{c['articles']} articles"
-                if c["articles"] == c["corpus_size"]
-                else f"The first {c['articles']} of its {c['corpus_size']} articles in file order (CPU budget)"
-            )
-            + f", {c['errors']} errors, median quality {c['median_quality']:.3f}, "
-            f"{c['below_0.5']} below 0.5.",
-            "",
-            f"**Agreement: {agree} of {len(judged)}** lowest-ranked articles are ones we would reject on reading"
-            + ("." if len(judged) == len(c["worst"]) else f" ({len(c['worst']) - len(judged)} not yet judged)."),
-            "",
-            "| # | id | quality | log-odds | the tool's reasons | our verdict | our note |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for i, w in enumerate(c["worst"], start=1):
-            why = "; ".join(w["reasons"][:2]) or "–"
-            verdict = w["verdict"] or "?"
-            row = f"| {i} | `{w['id']}` | {w['quality']:.3f} | {w['logit']:.1f} | {why} | {verdict} | {w['note']} |"
-            lines.append(row)
-        lines.append("")
+    lines += real_tables(results["real"])
     per = h["per_defect"]
     lines += NOTES.format(
         verdict="met" if h["auc"] >= 0.95 else "missed",
@@ -314,20 +374,33 @@ def render(results: dict, command: str) -> str:
     return "\n".join(lines)
 
 
+def _judgements(name: str) -> dict:
+    path = Path(__file__).with_name(name)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default="../shared/data")
     parser.add_argument("-o", "--output", default="docs/benchmarks/quality.md")
     parser.add_argument("--reuse-scores", action="store_true", help="Reuse cached scores; recompute quality only.")
     parser.add_argument("--skip-real", action="store_true", help="Only the held-out part (faster).")
+    parser.add_argument(
+        "--real-only",
+        action="store_true",
+        help="Only the real-corpus tables, printed (the test split is not touched; the page is not written).",
+    )
     args = parser.parse_args(argv)
     model = QualityModel.load()
-    judgements_path = Path(__file__).with_name("judgements.json")
-    judgements = json.loads(judgements_path.read_text()) if judgements_path.exists() else {}
+    judgements, judgements_cleaned = (_judgements(name) for name in ("judgements.json", "judgements_cleaned.json"))
+    if args.real_only:
+        real = real_corpora(args.data, model, args.reuse_scores, judgements, judgements_cleaned)
+        print("\n".join(real_tables(real)))
+        return 0
     results = {"held_out": held_out(args.data, model, args.reuse_scores), "training": model.meta.get("training")}
     log(f"held-out: ROC-AUC {results['held_out']['auc']:.3f}, ECE {results['held_out']['ece']:.3f}")
     if not args.skip_real:
-        results["real"] = real_corpora(args.data, model, args.reuse_scores, judgements)
+        results["real"] = real_corpora(args.data, model, args.reuse_scores, judgements, judgements_cleaned)
         results["report_speed"] = report_speed(args.data, model)
         command = "python -m benchmarks.quality --data ../shared/data -o docs/benchmarks/quality.md"
         if args.reuse_scores:
