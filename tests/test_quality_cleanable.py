@@ -120,7 +120,10 @@ def test_explain_says_which_defects_cleaning_removes(cleanable, fixture_reports)
 
     record, report = cleanable
     why = reasons(report, record["text"])
-    assert why and all(r.endswith(REMOVABLE_NOTE) for r in why)
+    assert any("headline is repeated" in r for r in why) and any("leftovers" in r for r in why)
+    for reason in why:
+        about_removable = "headline is repeated" in reason or "leftovers" in reason
+        assert reason.endswith(REMOVABLE_NOTE) == about_removable, reason
     rendered = explain(report, text=record["text"])
     assert "clean_quality" in rendered and "cleanable rather than damaged" in rendered
     damaged = explain(fixture_reports["spliced-block-end"])

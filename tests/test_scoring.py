@@ -53,6 +53,27 @@ def test_bundled_model_is_plain_json_with_its_training_record(model):
 
 def test_no_defect_sign_ever_raises_quality(model):
     assert all(w <= 0 for w in model.weights.values())
+    assert all(w <= 0 for w in model.short_weights.values())
+
+
+def test_a_sign_of_damage_weighs_more_in_a_short_article(model):
+    name = next(n for n in model.short_weights if n in ("low_cohesion", "duplicate_text_fraction", "topic_outlier"))
+    signal = {"low_cohesion": ("mean_neighbour_similarity", 0.1), "topic_outlier": ("min_topic_similarity", 0.3)}
+    key, value = signal.get(name, ("duplicate_text_fraction", 0.2))
+    long, _ = model.score({**CLEAN_SIGNALS, key: value, "paragraphs": 16.0})
+    short, _ = model.score({**CLEAN_SIGNALS, key: value, "paragraphs": 2.0})
+    spotless, _ = model.score({**CLEAN_SIGNALS, "paragraphs": 2.0})
+    assert short < long < spotless
+    assert model.score({**CLEAN_SIGNALS, "paragraphs": 16.0})[0] == spotless  # no damage: length does not matter
+
+
+def test_a_model_file_without_short_weights_still_loads_and_weighs_every_length_alike(tmp_path):
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"intercept": 2.0, "weights": {"ends_open": -3.0}}))
+    old = QualityModel.load(path)
+    assert old.short_weights == {} and "short_weights" not in old.to_dict()
+    for count in (1.0, 9.0):
+        assert old.score({"ends_open": 1.0, "paragraphs": count})[0] == pytest.approx(1 / (1 + math.exp(1.0)))
 
 
 def test_clean_article_has_no_contributions_and_high_quality(model):

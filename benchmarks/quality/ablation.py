@@ -1,5 +1,8 @@
 """What each group of quality features adds, out of fold on the TRAINING split (never the test split).
 
+Every row but the last fits one weight per feature; the last adds each feature's extra weight in
+short articles (``short_weights``, see :mod:`coherence.scoring`), as the shipped model does.
+
     python -m benchmarks.quality.ablation --signals .cache/training/signals.jsonl
 
 Reads the signals a training run kept (``python -m coherence.training.train`` writes them, with the
@@ -97,8 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     kinds = sorted(CORRUPTIONS)
     print("| features | ROC-AUC | " + " | ".join(kinds) + " |")
     print("|---|---|" + "---|" * len(kinds))
-    for label, names in sets.items():
-        result, _, _ = fit_features(rows, list(names), weights)
+    runs = [(label, names, False) for label, names in sets.items()]
+    runs.append(("all features + short-article weights (session 4, shipped)", list(FEATURES), True))
+    for label, names, short in runs:
+        result, _, _ = fit_features(rows, list(names), weights, short=short)
         p = result["oof_probability"]
         per = auc_by_defect(rows, p, weights)
         auc = roc_auc_score(y, p, sample_weight=weights)

@@ -8,7 +8,8 @@ detectors (embeddings cached on disk, so a retrain after a detector change costs
 only), fit the paragraph-position probe (:mod:`coherence.detectors.position`) on the clean
 articles' paragraph vectors (its signal on the training records is cross-fitted: each record is
 scored by a probe fitted without its source article, as the held-out articles will be), turn
-the signals into features (:mod:`coherence.scoring`) and fit a logistic regression. The
+the signals into features (:mod:`coherence.scoring`) and fit a logistic regression on each feature
+and on each feature times ``1 / sqrt(content paragraphs)`` (its extra weight in short articles). The
 sentence-fit and paragraph-fit models (:mod:`coherence.detectors.unit_fit`) are fitted and
 cross-fitted the same way, on clean articles and the single-sentence splices (positives: the
 inserted sentence) or the spliced blocks (positives: the inserted paragraphs).
@@ -39,7 +40,7 @@ import numpy as np
 
 from coherence.detectors.position import ParagraphPosition
 from coherence.detectors.unit_fit import ParagraphFit, SentenceFit, UnitFit
-from coherence.scoring import FEATURES, REMOVABLE_FEATURES, QualityModel, quality_features
+from coherence.scoring import FEATURES, REMOVABLE_FEATURES, QualityModel, quality_features, short_article
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
 from coherence.training.metrics import expected_calibration_error
@@ -208,24 +209,41 @@ def fit(
     }
 
 
+#: A column of the design matrix: (feature, "weight") is the feature itself, (feature, "short") the feature
+#: times :func:`coherence.scoring.short_article` (its extra weight in short articles).
+Column = tuple[str, str]
+
+
 def fit_features(
-    rows: Sequence[tuple[dict[str, Any], dict[str, float]]], names: list[str], weights: np.ndarray, C: float = 1.0
-) -> tuple[dict[str, Any], list[str], list[str]]:
-    """:func:`fit` on the features ``names`` of (record, signals) rows, dropping features whose weight
-    comes out positive (or that never vary) until none does. Returns (fit result, kept, dropped)."""
+    rows: Sequence[tuple[dict[str, Any], dict[str, float]]],
+    names: list[str],
+    weights: np.ndarray,
+    C: float = 1.0,
+    short: bool = True,
+) -> tuple[dict[str, Any], list[Column], list[Column]]:
+    """:func:`fit` on the features ``names`` of (record, signals) rows and, with ``short``, on each of them
+    times :func:`~coherence.scoring.short_article`, dropping columns whose weight comes out positive (or
+    that never vary) until none does. Returns (fit result, kept columns, dropped columns)."""
     y = np.array([r["label"] for r, _ in rows])
     groups = np.array([r["id"].split("~")[0] for r, _ in rows])
-    dropped: list[str] = []
+    values = np.array([[quality_features(s, names)[n] for n in names] for _, s in rows]).reshape(len(rows), len(names))
+    factor = np.array([short_article(s) for _, s in rows])
+
+    def column(c: Column) -> np.ndarray:
+        return values[:, names.index(c[0])] * (factor if c[1] == "short" else 1.0)
+
+    columns: list[Column] = [(n, "weight") for n in names] + ([(n, "short") for n in names] if short else [])
+    dropped: list[Column] = []
     while True:
-        X = np.array([[quality_features(s, names)[n] for n in names] for _, s in rows])
-        removable = [i for i, n in enumerate(names) if n in REMOVABLE_FEATURES]
+        X = np.column_stack([column(c) for c in columns])
+        removable = [i for i, (n, _) in enumerate(columns) if n in REMOVABLE_FEATURES]
         result = fit(X, y, groups, weights, C=C, removable=removable)
-        # a defect sign must never raise quality: drop features whose weight comes out positive
-        positive = [n for n, w in zip(names, result["coef"], strict=True) if w > 0 or X[:, names.index(n)].std() == 0]
+        # a defect sign must never raise quality: drop columns whose weight comes out positive
+        positive = [c for c, w in zip(columns, result["coef"], strict=True) if w > 0 or column(c).std() == 0]
         if not positive:
-            return result, names, dropped
+            return result, columns, dropped
         dropped += positive
-        names = [n for n in names if n not in positive]
+        columns = [c for c in columns if c not in positive]
 
 
 def auc_by_defect(
@@ -307,19 +325,27 @@ def train(
     y = np.array([r["label"] for r, _ in rows])
     # clean and damaged halves weigh the same, whatever corrupted_per_article is
     weights = np.where(y == 1, 1.0, 1.0 / corrupted_per_article)
-    result, names, dropped = fit_features(rows, list(FEATURES), weights, C=C)
+    result, columns, dropped = fit_features(rows, list(FEATURES), weights, C=C)
+    coef = {c: round(float(w), 6) for c, w in zip(columns, result["coef"], strict=True)}
+    model = QualityModel(
+        round(float(result["intercept"]), 6),
+        {n: w for (n, kind), w in coef.items() if kind == "weight"},
+        short_weights={n: w for (n, kind), w in coef.items() if kind == "short"},
+    )
     p = result["oof_probability"]
     per_defect = auc_by_defect(rows, p, weights)
     cleanable = np.array([int(set((r["defect"] or "").split("+")) - {""} <= set(REMOVABLE_DEFECTS)) for r, _ in rows])
     p_clean = result["oof_clean_probability"]
     meta = {
         "description": (
-            "Calibrated logistic quality model: quality = sigmoid(intercept + sum(weight * feature)). "
-            "quality is the estimated probability that the article is free of the defects coherence "
-            "detects, for a pool in which half the articles carry one; see coherence/scoring.py."
+            "Calibrated logistic quality model: quality = sigmoid(intercept + sum((weight + short_weight * "
+            "short) * feature)), short = 1 / sqrt(content paragraphs). quality is the estimated probability "
+            "that the article is free of the defects coherence detects, for a pool in which half the "
+            "articles carry one; clean_quality leaves out the features of defects `coherence clean` "
+            "removes. See coherence/scoring.py."
         ),
-        "version": 2,
-        "features": names,
+        "version": 3,
+        "features": model.features,
         "training": {
             "command": "python -m coherence.training.train --data ../shared/data -o coherence/data/quality_model.json",
             "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%MZ"),
@@ -330,7 +356,7 @@ def train(
             "defects": sorted(CORRUPTIONS),
             "seed": seed,
             "C": C,
-            "dropped_features": dropped,
+            "dropped_features": [n if kind == "weight" else f"{n} (short)" for n, kind in dropped],
             "out_of_fold_roc_auc": round(float(roc_auc_score(y, p, sample_weight=weights)), 4),
             "out_of_fold_roc_auc_by_defect": per_defect,
             # at the 50/50 mix the model is fitted for (damaged copies weigh 1/corrupted_per_article)
@@ -345,8 +371,7 @@ def train(
             "scikit_learn": sklearn_version,
         },
     }
-    weights_out = {n: round(float(w), 6) for n, w in zip(names, result["coef"], strict=True)}
-    return QualityModel(round(float(result["intercept"]), 6), weights_out, meta)
+    return QualityModel(model.intercept, model.weights, meta, model.short_weights)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
