@@ -81,45 +81,74 @@ def splice(rng: random.Random, source: dict, donor: dict, kind: str, position: s
     return text, spans[gap : gap + len(inserted)]
 
 
-def build(data: Path, sources_per_split: int, seed: int = 13) -> list[SplicedDoc]:
-    """The spliced corpus: ``sources_per_split`` source articles in each of dev and test."""
+def _shuffled(data: Path, seed: int) -> tuple[list[dict], random.Random]:
+    """The BBC articles with at least 3 paragraphs in a fixed-seed shuffled order, and the random
+    generator after the shuffle (which :func:`build` goes on drawing from)."""
     articles = [a for a in read_jsonl(data / "news" / "bbc.jsonl.gz") if len(_paragraph_texts(a["text"])) >= 3]
     rng = random.Random(seed)
     ids = sorted(a["id"] for a in articles)
     rng.shuffle(ids)
-    half = {i: ("dev" if n < len(ids) // 2 else "test") for n, i in enumerate(ids)}
     by_id = {a["id"]: a for a in articles}
+    return [by_id[i] for i in ids], rng
+
+
+def half_articles(data: Path, split: str, seed: int = 13) -> list[dict]:
+    """The articles of one half, ``"dev"`` or ``"test"``, in the order :func:`build` takes its
+    sources and donors from."""
+    articles, _ = _shuffled(data, seed)
+    middle = len(articles) // 2
+    return articles[:middle] if split == "dev" else articles[middle:]
+
+
+def versions(rng: random.Random, n: int, source: dict, donors: list[dict], split: str) -> list[SplicedDoc]:
+    """The ``n``-th source's three documents: unmodified, different-topic and same-topic splice."""
+    base = {"split": split, "source_id": source["id"], "title": source["title"]}
+    docs = [SplicedDoc(f"{source['id']}", text=source["text"], relation="none", kind="none", position="none", **base)]
+    for relation in ("different", "same"):
+        same = relation == "same"
+        candidates = [d for d in donors if (d["topic"] == source["topic"]) == same and d["id"] != source["id"]]
+        donor = rng.choice(candidates)
+        n_par = len(_paragraph_texts(source["text"]))
+        kinds = [k for k in SPLICE_KINDS if k == "sentence" or int(k[0]) < n_par]
+        kind = kinds[(n + (relation == "same")) % len(kinds)]
+        position = POSITIONS[(n // len(SPLICE_KINDS) + (relation == "same")) % len(POSITIONS)]
+        text, gold = splice(rng, source, donor, kind, position)
+        docs.append(
+            SplicedDoc(
+                f"{source['id']}+{donor['id']}",
+                text=text,
+                relation=relation,
+                kind=kind,
+                position=position,
+                gold=gold,
+                **base,
+            )
+        )
+    return docs
+
+
+def build(data: Path, sources_per_split: int, seed: int = 13) -> list[SplicedDoc]:
+    """The spliced corpus: ``sources_per_split`` source articles in each of dev and test."""
+    articles, rng = _shuffled(data, seed)
+    middle = len(articles) // 2
     docs = []
     for split in ("dev", "test"):
-        pool = [by_id[i] for i in ids if half[i] == split][: 2 * sources_per_split]
+        pool = (articles[:middle] if split == "dev" else articles[middle:])[: 2 * sources_per_split]
         sources, donors = pool[:sources_per_split], pool[sources_per_split:]
         for n, source in enumerate(sources):
-            base = {"split": split, "source_id": source["id"], "title": source["title"]}
-            docs.append(
-                SplicedDoc(
-                    f"{source['id']}", text=source["text"], relation="none", kind="none", position="none", **base
-                )
-            )
-            for relation in ("different", "same"):
-                same = relation == "same"
-                candidates = [d for d in donors if (d["topic"] == source["topic"]) == same]
-                donor = rng.choice(candidates)
-                n_par = len(_paragraph_texts(source["text"]))
-                kinds = [k for k in SPLICE_KINDS if k == "sentence" or int(k[0]) < n_par]
-                kind = kinds[(n + (relation == "same")) % len(kinds)]
-                position = POSITIONS[(n // len(SPLICE_KINDS) + (relation == "same")) % len(POSITIONS)]
-                text, gold = splice(rng, source, donor, kind, position)
-                docs.append(
-                    SplicedDoc(
-                        f"{source['id']}+{donor['id']}",
-                        text=text,
-                        relation=relation,
-                        kind=kind,
-                        position=position,
-                        gold=gold,
-                        **base,
-                    )
-                )
+            docs += versions(rng, n, source, donors, split)
+    return docs
+
+
+def build_groups(articles: list[dict], groups: list[int], split: str, seed: int = 13) -> list[SplicedDoc]:
+    """Every article as a source, its donors drawn from the articles of its own group (fold), so
+    no piece of one group's articles appears in another group's documents."""
+    rng = random.Random(seed)
+    docs = []
+    for g in sorted(set(groups)):
+        members = [a for a, k in zip(articles, groups, strict=True) if k == g]
+        for n, source in enumerate(members):
+            docs += versions(rng, n, source, members, split)
     return docs
 
 

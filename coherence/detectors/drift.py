@@ -194,6 +194,21 @@ def name_cohesion(texts: Sequence[str], stem_length: int = 6) -> tuple[np.ndarra
     return share, number
 
 
+def list_likeness(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(share of each unit's words, after the first, that are capitalised; commas and semicolons per word).
+
+    High in team sheets, name lists and credits: passages that belong to their article however
+    little they resemble its prose, and that spliced-in prose from another story does not look like.
+    """
+    capitalised, punctuation = np.zeros(len(texts)), np.zeros(len(texts))
+    for k, text in enumerate(texts):
+        words = _WORD.findall(text)
+        if len(words) > 1:
+            capitalised[k] = sum(w[0].isupper() for w in words[1:]) / (len(words) - 1)
+        punctuation[k] = (text.count(",") + text.count(";")) / max(1, len(words))
+    return capitalised, punctuation
+
+
 def boundary_cohesion(sentence_vectors: np.ndarray, sentence_paragraph: list[int], window: int = 3) -> float:
     """Mean cosine between the ``window`` sentences before and after each paragraph break.
 
@@ -530,12 +545,14 @@ class DriftDetector:
         lexical: np.ndarray,
         names: tuple[np.ndarray, np.ndarray],
         segment_starts: Sequence[int] = (0,),
+        style: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> dict[str, np.ndarray]:
         """The unit model's paragraph inputs, against the ``reference`` paragraphs (those not flagged).
 
         Besides the similarity to the rest of the article, two views that a spliced block cannot
         vouch for itself in: similarity to the reference paragraphs at least two places away
-        (``far``), and to those outside the paragraph's topic segment (``outside``).
+        (``far``), and to those outside the paragraph's topic segment (``outside``). ``style``:
+        :func:`list_likeness` of the paragraphs (zeros when not given).
         """
         n = len(vectors)
         topic = leave_one_out_similarity(vectors, weights * reference)
@@ -570,6 +587,7 @@ class DriftDetector:
         m["lexical"] = lexical
         m["lexical_median"] = median_of_others(lexical, reference)
         m["names"], m["log_names"] = names[0], np.log1p(names[1])
+        m["capitalised"], m["punctuation"] = style if style is not None else (np.zeros(n), np.zeros(n))
         if headline_sim is not None:
             m["headline"] = headline_sim
             m["headline_median"] = median_of_others(headline_sim, reference)
@@ -651,6 +669,7 @@ class DriftDetector:
         par_lexical = LexicalCohesion().shared(par_texts)[0] if par_texts is not None else np.ones(n_par)
         sent_lexical = LexicalCohesion().shared(texts)[0] if texts is not None else np.ones(n_sent)
         par_names = name_cohesion(par_texts) if par_texts is not None else (np.ones(n_par), np.zeros(n_par))
+        par_style = list_likeness(par_texts) if par_texts is not None else None
         sent_names = name_cohesion(texts) if texts is not None else (np.ones(n_sent), np.zeros(n_sent))
         head = result.paragraph_headline_similarity
         segment_starts = result.segment_starts if result.segment_unit == "paragraph" else [0]
@@ -658,7 +677,7 @@ class DriftDetector:
 
         def paragraph_probability(reference: np.ndarray) -> np.ndarray:
             m = self.paragraph_measurements(
-                paragraphs, weights, par_words, head, reference, par_lexical, par_names, segment_starts
+                paragraphs, weights, par_words, head, reference, par_lexical, par_names, segment_starts, par_style
             )
             result.paragraph_measurements = m
             prob = model.probability(par_head, m, n_par)
