@@ -78,10 +78,7 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "low_cohesion": ("mean_neighbour_similarity", lambda s: _hinge(s, "mean_neighbour_similarity", 0.3)),
     "extra_segments": ("segments", lambda s: math.log(max(_get(s, "segments", 1.0), 1.0))),
     "ends_mid_sentence": ("ends_mid_sentence", lambda s: _get(s, "ends_mid_sentence")),
-    # hand-set hinge: training has no clean article under 120 words (and 18 damaged records under 80),
-    # so it cannot say where "too short" begins; 80 words keeps the short complete items readers of the
-    # real corpora accepted (50-85 words) out of the bottom while texts of a sentence or two stay there
-    "too_short": ("content_words", lambda s: max(0.0, 1.0 - _get(s, "content_words", 80.0) / 80.0)),
+    "too_short": ("content_words", lambda s: max(0.0, 1.0 - _get(s, "content_words", 100.0) / 100.0)),
     "sentence_evidence": ("max_sentence_evidence", lambda s: max(0.0, _get(s, "max_sentence_evidence"))),
     "paragraph_evidence": ("max_paragraph_evidence", lambda s: max(0.0, _get(s, "max_paragraph_evidence"))),
     # paragraphs out of order: both order signals must say so (each alone misreads some real layouts)
