@@ -489,3 +489,52 @@ def test_name_and_claim_headline_between_paragraphs_is_a_related_link():
     headline = "Mayor: plan to close the harbour is ‘ridiculous’"
     text = "\n\n".join([ARTICLE_LINES[0], headline, ARTICLE_LINES[1]])
     assert artifact_spans(text).get(span_of(text, headline)) == "related_links"
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("by: Jane Roe", "byline"),
+        ("Source", "source_attribution"),
+        ("Via Example Morning Show", "source_attribution"),
+        ("The old harbour map Picture: City Archive / jroe_", "caption"),
+        ("New parking rules take effect in May. Find out what changes on your street. VIEW GRAPHIC", "related_links"),
+        ("Analysis Why the harbour plan keeps coming back to the council", "related_links"),
+        ("Video loading            Watch next        Watch this video again  Watch Next", "other"),
+        ("Source: https://example.com/" + "a-very-long-path-segment-" * 8 + "story.html", "source_attribution"),
+        (
+            "JUST WATCHED Mayor on the harbour vote Replay More Videos ... MUST WATCH Mayor on the harbour vote 01:45",
+            "related_links",
+        ),
+        (
+            "RelatedCouncil approves the harbour budget after a long debateSchools get new funding for "
+            "science labsMayor opens the new bridge to traffic on SundayPark to close for repairs",
+            "related_links",
+        ),
+    ],
+)
+def test_furniture_forms_from_the_sixth_label_batch(line, category):
+    text = f"The council met on Monday to discuss the budget.\n\n{line}\n\nThe vote is expected next week."
+    assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Via Example Daily:",
+        "Analysis of the figures shows the harbour plan would cost more than expected",
+        "Relatedly, the schools plan was also delayed until the autumn term of next year",
+        "The photo: a crowd outside the town hall",
+        "This widely shared audio clip appears to be from the harbour meeting: http://t.co/abcdef - it was first "
+        "posted on Twitter here: https://twitter.com/example/status/123456789",
+    ],
+)
+def test_content_lines_like_the_sixth_batch_forms_are_not_flagged(line):
+    text = f"The council met on Monday to discuss the budget.\n\n{line}\n\nThe vote is expected next week."
+    assert span_of(text, line) not in artifact_spans(text)
+
+
+def test_read_more_link_glued_after_the_last_sentence_gets_its_own_span():
+    text = "The council met on Monday.\n\nThe vote passed after a long debate about the harbour budget.—More…"
+    flags = [f for f in ArtifactDetector(line_model=None).detect(text) if f.kind == "artifact"]
+    assert [(text[f.start : f.end], f.category) for f in flags] == [("—More…", "related_links")]

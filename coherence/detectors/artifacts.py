@@ -3,7 +3,7 @@
 Each line is matched against category patterns (``_RULES``, first match wins); line features then
 decide whether and how a match counts:
 
-- length: lines longer than ``long_line_chars`` are prose, so only rules that may match inside prose
+- length: lines longer than ``long_line_chars`` (unless a long link) are prose, so only rules that may match inside prose
   (leaked markup, disclaimers, sales pitches) apply to them;
 - final punctuation and address: a sentence of 12+ words that merely mentions cookies, signing up or a
   missing page is reported speech, unless it talks to the reader ("you", "our", "us");
@@ -71,7 +71,8 @@ def _rule(
 _RULES: tuple[_Rule, ...] = (
     _rule(
         "other",
-        r"^((poll|video|audio|image|media|content|comments?) (is )?loading\s*(\.\.\.|…)?|play video|video player|watch video)$",
+        r"^((poll|video|audio|image|media|content|comments?) (is )?loading\s*(\.\.\.|…)?|play video|video player|watch video)"
+        r"(\s+(watch next|watch this video again|watch video))*$",
         0.95,
         "media placeholder",
     ),
@@ -128,7 +129,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"^(By|BY|by)\s+[A-Z][\w.'’-]+(\s+([A-Z][\w.'’-]+|and|&|de|van|von|al)){0,6}(\s+[\d.,]+[kKmM]?){0,3}\s*($|[|,/•·:–—-])",
+        r"^(By|BY|by):?\s+[A-Z][\w.'’-]+(\s+([A-Z][\w.'’-]+|and|&|de|van|von|al)){0,6}(\s+[\d.,]+[kKmM]?){0,3}\s*($|[|,/•·:–—-])",
         0.93,
         "byline",
         case_sensitive=True,
@@ -320,7 +321,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "caption",
-        r"^.{0,100}\b(via ap photo|getty images|/reuters|/ap|/afp|ap photo)\)?\.?$",
+        r"^.{0,100}\b(via ap photo|getty images|/reuters|/ap|/afp|ap photo)\)?\.?$"
+        r"|^(?-i:[^.!?]{0,120}\s(Photo|Picture|Image)s?: [^.!?]{1,40})$",
         0.9,
         "image credit at the end of a short line",
     ),
@@ -332,7 +334,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|^related(?=[A-Z])|^read more\s*(@|\b(at|on|here)\b)|^(to )?read more (posts|articles|stories)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
+        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|(?-i:^Related(?=[A-Z]))|^read more\s*(@|\b(at|on|here)\b)|^(to )?read more (posts|articles|stories)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
         0.9,
         "link to a gallery or video",
     ),
@@ -390,13 +392,14 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(related( articles| stories| posts| coverage| links)?|see all related|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}[.!]?$",
+        r"^(related( articles| stories| posts| coverage| links)?|see all related|read more|read next|read this|read also|also read|up next|more stories|see also|recommended for you|you (may|might) also like|trending now|further reading|continue reading)\s*[»→>.…]*$|^((older|more|other|latest|recent) (articles|stories|posts) (by|from)|for (the )?(entire|full|complete) (article|story)|(click|see) (here )?for (the )?(full|entire|complete) (article|story)|read the (full|entire|rest of the) (article|story))\b[^.!?]{0,60}[.!]?$"
+        r"|^(?-i:(Analysis|Opinion|Commentary) (?=[A-Z])[^.!?:]{10,150})$",
         0.93,
         "related-links header",
     ),
     _rule(
         "related_links",
-        r"^\s*([^\s.!?]+\s+){3,}[^.!?]*\s\d{1,2}:\d{2}$",
+        r"^(?=.*\s\d{1,2}:\d{2}$)\s*([^\s.!?]+\s+){3,}[^.!?]*\s\d{1,2}:\d{2}$",
         0.9,
         "video playlist item (title and duration)",
     ),
@@ -415,7 +418,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "source_attribution",
-        r"^((video|image|photo|article) )?(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))(\s*:\s*(\S.*)?$|\s+(https?://|www\.|@))|^(h/t|hat tip)\s+[^.!?]{1,60}$",
+        r"^((video|image|photo|article) )?(source|sources|via|h/t|hat tip|originally (published|appeared) (on|at|in))(\s*:\s*(\S.*)?$|\s+(https?://|www\.|@)|\s*$)"
+        r"|^(h/t|hat tip)\s+[^.!?]{1,60}$|^via\s+[^.!?:]{2,40}$",
         0.9,
         "source attribution line",
     ),
@@ -519,7 +523,8 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^read more\s*:.{0,300}(https?://|www\.)\S+\s*$|^read (more|the rest|the full (article|story)) (in|at|on) the (full|original|complete) (article|story|post)\b[^!?]{0,30}$|\bclick here to (watch|see|view|play) the (video|photos?|gallery|slideshow)\b",
+        r"^read more\s*:.{0,300}(https?://|www\.)\S+\s*$|^read (more|the rest|the full (article|story)) (in|at|on) the (full|original|complete) (article|story|post)\b[^!?]{0,30}$|\bclick here to (watch|see|view|play) the (video|photos?|gallery|slideshow)\b"
+        r"|(?-i:^Related(?=[A-Z])|^.{0,200}\b(VIEW|SEE) (GRAPHIC|GALLERY|PHOTOS|VIDEO)\W*$)|^just watched\b.{0,300}\breplay\b",
         0.9,
         "link to the full story or a video",
         whole_line=False,
@@ -591,13 +596,14 @@ _RULES: tuple[_Rule, ...] = (
     ),
 )
 
+_MAX_LINK_LINE_WORDS = 12  # a line this short in words is not prose however long its links make it
 _SPEECH = re.compile(r"[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]|[\"“”]")  # more than one sentence, or a quotation
 _FIXTURE = re.compile(r"\s(v|vs)\.?\s")  # "Chelsea v Birmingham": a list of fixtures, not headlines
 _SENTENCE_MARKS = (".", "!", "?", ":", ";", ",", '"', "”", "’", ")")
 _TWEET_SIGNATURE = re.compile(r"^[—–-]\s*[^()]{1,60}\(@\w{1,15}\)\s*" + _MONTH + r"\s+\d{1,2},\s+\d{4}", _I)
 _ENTITY = re.compile(r"&(#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});|(?<![&\w])#(39|34|8217|8220|8221|8230|160);", _I)
 _TAIL = re.compile(
-    rf"(?<=[.!?\"”'’)])\s+((share this|like this|like loading\.*|related|share|tweet)\s*:?|click to share on {_SOCIAL}.*|\(opens in new window\).*|(via|source|h/t)\s*:\s*[^.!?]{{2,60}})\s*$",
+    rf"(?<=[.!?\"”'’)])(\s+((share this|like this|like loading\.*|related|share|tweet)\s*:?|click to share on {_SOCIAL}.*|\(opens in new window\).*|(via|source|h/t)\s*:\s*[^.!?]{{2,60}})|\s*(?P<more>[—–]\s*more\s*(…|\.\.\.)))\s*$",
     _I,
 )
 
@@ -610,7 +616,7 @@ class ArtifactDetector:
     min_score:
         Lines scoring below this are not flagged.
     long_line_chars:
-        Lines longer than this are treated as prose: only rules that may match inside prose
+        Lines longer than this (and of more than 12 words: not a long link) are treated as prose: only rules that may match inside prose
         (leaked markup) and glued tails can flag them.
     top_lines:
         How many lines count as the top of the text (where a bare author name is a byline).
@@ -803,7 +809,7 @@ class ArtifactDetector:
 
     def _line_flags(self, text: str, span: Span, *, top: bool, bottom: bool) -> tuple[list[Flag], str | None]:
         line = span.text(text)
-        is_long = len(line) > self.long_line_chars
+        is_long = len(line) > self.long_line_chars and len(line.split()) > _MAX_LINK_LINE_WORDS
         cue = None
         for rule in _RULES:
             blocked = (is_long and rule.whole_line) or (rule.top_only and not top) or (rule.bottom_only and not bottom)
@@ -832,8 +838,11 @@ class ArtifactDetector:
             for a, b in mojibake_spans(line)
         ]
         tail = _TAIL.search(line)
-        if tail:
-            start = span.start + tail.start(1)
+        if tail and tail.group("more"):
+            start = span.start + tail.start("more")
+            flags.append(Flag("artifact", start, span.end, 0.9, "read-more link glued to the end", "related_links"))
+        elif tail:
+            start = span.start + tail.start(2)
             flags.append(
                 Flag(
                     "artifact",

@@ -263,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--min-precision", type=float, default=0.98, help="CV precision the threshold must keep")
     ap.add_argument("--min-model-precision", type=float, default=0.96, help="CV precision of the model alone, for ties")
     ap.add_argument("--control", default="bbc.jsonl.gz", help="clean control file under DATA/news ('' for none)")
-    ap.add_argument("--max-control-share", type=float, default=0.0001, help="share of control lines the model may flag")
+    ap.add_argument("--max-control-share", type=float, default=0.0, help="share of control lines the model may flag")
     args = ap.parse_args(argv)
 
     d = dev_design(args.labels, args.data)
