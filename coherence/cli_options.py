@@ -26,7 +26,9 @@ def field_options(func):
 
 
 def model_options(func):
-    func = click.option("--batch-size", default=256, show_default=True, help="Texts per forward pass, at most.")(func)
+    func = click.option(
+        "--batch-size", default=None, type=int, help="Texts per forward pass, at most [default: 256 CPU, 1024 GPU]."
+    )(func)
     func = click.option("--device", default=None, help="cpu, cuda, ... (default: CUDA when available).")(func)
     func = click.option(
         "--model",

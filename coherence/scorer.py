@@ -87,7 +87,7 @@ class Scorer:
         model: str = DEFAULT_MODEL,
         *,
         device: str | None = None,
-        batch_size: int = 256,
+        batch_size: int | None = None,
         precision: str | None = None,
         threshold: float = 0.5,
         chunk_size: int = 128,

@@ -64,3 +64,10 @@ def test_threaded_tokenising_keeps_the_order(embedder):
     assert [e.ids for e in threaded] == [
         e.ids for e in TokenBatcher.for_sentence_transformer(embedder._load()).tokenize(texts)
     ]
+
+
+def test_batch_size_defaults_to_the_device_kind_and_an_explicit_one_is_kept():
+    default = Embedder()
+    assert default.batch_size is None  # stored unchanged; resolved per device when encoding
+    assert (default._batch_size(cpu=True), default._batch_size(cpu=False)) == (256, 1024)
+    assert Embedder(batch_size=64)._batch_size(cpu=False) == 64

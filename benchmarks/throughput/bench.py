@@ -45,6 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("COHERENCE_DATA", ROOT.parent / "shared" / "data")) / "news"
 CORPORA = ("bbc.jsonl.gz", "fnc1_bodies.jsonl.gz")
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # the bundled one (as coherence.embedding.DEFAULT_MODEL)
 
 
 def write_corpus(n: int, path: Path) -> None:
@@ -68,7 +69,7 @@ def _scorer(args):
     from coherence import Scorer
     from coherence.embedding import Embedder
 
-    embedder = Embedder(backend=args.backend, device=args.device, batch_size=args.batch_size).load()
+    embedder = Embedder(args.model, backend=args.backend, device=args.device, batch_size=args.batch_size).load()
     return Scorer(
         embedder=embedder, chunk_size=args.chunk_size, max_chars=args.max_chars, prefetch=args.measure != "serial"
     )
@@ -168,7 +169,7 @@ def _measure_interleaved(scorer, args) -> dict:
         "torch": backends["torch"].encode,
         "onnx": backends["onnx"].encode,
         "st": lambda texts: st.encode(
-            texts, batch_size=args.batch_size, normalize_embeddings=True, convert_to_numpy=True
+            texts, batch_size=args.batch_size or 256, normalize_embeddings=True, convert_to_numpy=True
         ),
     }
     names = list(encoders)
@@ -210,7 +211,9 @@ def _tokenised_batches(embedder, texts):
     encodings = batcher.tokenize(texts)
     cpu = onnx or embedder._load().device.type == "cpu"
     batches = length_sorted_batches(
-        [len(e.ids) for e in encodings], max_texts=embedder.batch_size, max_tokens=embedder._token_budget(cpu=cpu)
+        [len(e.ids) for e in encodings],
+        max_texts=embedder._batch_size(cpu=cpu),
+        max_tokens=embedder._token_budget(cpu=cpu),
     )
     pad = batcher.pad if onnx else batcher.features
     return [pad([encodings[i] for i in b]) for b in batches]
@@ -247,7 +250,8 @@ def child_main(argv) -> None:
     parser.add_argument("--measure")
     parser.add_argument("--backend")
     parser.add_argument("--device", default=None)
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--model", default=DEFAULT_MODEL)
+    parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
     args = parser.parse_args(argv)  # measure "serial": the pipeline without the prefetch thread
@@ -259,11 +263,13 @@ def child_main(argv) -> None:
 def run_child(corpus: Path, measure_name: str, backend: str, args) -> dict:
     cmd = [
         sys.executable, __file__, "--child", "--corpus", str(corpus), "--measure", measure_name,
-        "--backend", backend, "--batch-size", str(args.batch_size), "--chunk-size", str(args.chunk_size),
-        "--max-chars", str(args.max_chars),
+        "--backend", backend, "--chunk-size", str(args.chunk_size),
+        "--max-chars", str(args.max_chars), "--model", args.model,
     ]  # fmt: skip
     if args.device:
         cmd += ["--device", args.device]
+    if args.batch_size:
+        cmd += ["--batch-size", str(args.batch_size)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
@@ -303,7 +309,8 @@ def main() -> None:
     parser.add_argument("--backend", nargs="+", default=["torch", "onnx"], choices=["torch", "onnx"])
     parser.add_argument("--measure", nargs="*", default=["encode", "pipeline", "forward"])
     parser.add_argument("--device", default=None)
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="a sentence-transformers name or local path")
+    parser.add_argument("--batch-size", type=int, default=None, help="default: the embedder's (256 CPU, 1024 GPU)")
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
     parser.add_argument(

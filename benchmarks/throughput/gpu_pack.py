@@ -1,7 +1,12 @@
-"""Pack what gpu_paragraphs.py needs on a GPU machine into one small folder (default ``.gpu/``,
-git-ignored): the bundled model with fp16 weights (the GPU runs it in fp16 anyway; about 45 MB
-instead of 87 MB, so it fits the device tool's 64 MiB carry limit) and the paragraphs of bbc and
-fnc1 bodies from ``../shared/data/news`` (read there, never committed).
+"""Pack what the GPU benchmarks need into one small folder (default ``.gpu/``, git-ignored), so it
+fits the device tool's 64 MiB carry limit:
+
+* ``model/``: the bundled model with fp16 weights (the GPU runs it in fp16 anyway; about 45 MB
+  instead of 87 MB);
+* ``news/``: bbc and fnc1 bodies, copied from ``../shared/data/news`` (read there, never committed);
+* ``site/``: the pure-Python packages the whole pipeline needs that a GPU image may lack (ftfy,
+  wcwidth, datasketch, justext, lxml_html_clean, and blingfire's tokenizer library without its
+  optional model files), copied from this environment, for ``PYTHONPATH``.
 
     python benchmarks/throughput/gpu_pack.py -o .gpu
 """
@@ -9,13 +14,25 @@ fnc1 bodies from ``../shared/data/news`` (read there, never committed).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
+import importlib
 import os
+import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("COHERENCE_DATA", ROOT.parent / "shared" / "data")) / "news"
+CORPORA = ("bbc.jsonl.gz", "fnc1_bodies.jsonl.gz")
+PACKAGES = ("ftfy", "wcwidth", "datasketch", "justext", "lxml_html_clean")
+
+
+def _copy_packages(site: Path) -> None:
+    for name in PACKAGES:
+        source = Path(importlib.import_module(name).__file__).parent
+        shutil.copytree(source, site / name, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+    blingfire = Path(importlib.import_module("blingfire").__file__).parent
+    (site / "blingfire").mkdir(parents=True, exist_ok=True)
+    for name in ("__init__.py", "libblingfiretokdll.so"):
+        shutil.copy2(blingfire / name, site / "blingfire" / name)
 
 
 def main() -> None:
@@ -24,22 +41,16 @@ def main() -> None:
     parser.add_argument("--data", default=str(DATA))
     args = parser.parse_args()
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "news").mkdir(parents=True, exist_ok=True)
 
     from coherence.embedding import DEFAULT_MODEL, load_sentence_transformer
 
     load_sentence_transformer(DEFAULT_MODEL, device="cpu").half().save(str(out / "model"))
-    count = 0
-    with gzip.open(out / "paragraphs.jsonl.gz", "wt", encoding="utf-8") as sink:
-        for name in ("bbc.jsonl.gz", "fnc1_bodies.jsonl.gz"):
-            with gzip.open(Path(args.data) / name, "rt", encoding="utf-8") as handle:
-                for line in handle:
-                    for paragraph in json.loads(line)["text"].split("\n\n"):
-                        if len(paragraph.split()) >= 5:
-                            sink.write(json.dumps({"text": paragraph.strip()}) + "\n")
-                            count += 1
+    for name in CORPORA:
+        shutil.copy2(Path(args.data) / name, out / "news" / name)
+    _copy_packages(out / "site")
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file()) / 2**20
-    print(f"{out}: model (fp16) and {count} paragraphs, {size:.1f} MiB")
+    print(f"{out}: model (fp16), {len(CORPORA)} corpora and {len(PACKAGES) + 1} packages, {size:.1f} MiB")
 
 
 if __name__ == "__main__":

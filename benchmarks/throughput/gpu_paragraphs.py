@@ -3,7 +3,7 @@ model's forward pass alone (issue 6's GPU target: >= 20,000 paragraphs/s end to 
 
 Runs where only torch and sentence-transformers are installed (the GPU machines): it imports
 ``coherence/embedding.py`` without the rest of the package. Input: a folder made by
-``gpu_pack.py`` (the model in fp16 and the bbc + fnc1 paragraphs). In one process, on the same
+``gpu_pack.py`` (the model in fp16; the paragraphs of its bbc and fnc1 articles). In one process, on the same
 paragraphs (``--repeat`` copies, each text encoded as given, no dedupe):
 
 * ``st``: ``SentenceTransformer.encode(batch_size=256)`` in fp16 (the brief's 6,200/s reference);
@@ -42,6 +42,17 @@ def _import_embedding():
     return embedding
 
 
+def news_paragraphs(folder: Path) -> list[str]:
+    """The paragraphs (blank-line separated, 5 words or more) of every article in ``folder``."""
+    paragraphs = []
+    for path in sorted(folder.glob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                text = json.loads(line)["text"]
+                paragraphs += [p.strip() for p in text.split("\n\n") if len(p.split()) >= 5]
+    return paragraphs
+
+
 def _synchronize(device: str) -> None:
     import torch
 
@@ -66,9 +77,12 @@ def main() -> None:
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--repeat", type=int, default=4, help="copies of the paragraph set")
     parser.add_argument("--limit", type=int, default=0, help="use only the first N paragraphs (dry runs)")
-    parser.add_argument("--batch-size", type=int, default=256)
+    parser.add_argument("--batch-size", type=int, default=None, help="default: the embedder's on a GPU (1024)")
+    parser.add_argument("--st-batch-size", type=int, default=256, help="plain SentenceTransformer.encode's")
     parser.add_argument("--tokenizer-threads", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--sweep-batch-sizes", type=int, nargs="*", default=[], help="also time coherence at these")
+    parser.add_argument("--sweep-threads", type=int, nargs="*", default=[], help="also time these tokenizer threads")
     parser.add_argument("--json", default=None)
     args = parser.parse_args()
 
@@ -76,8 +90,7 @@ def main() -> None:
 
     embedding = _import_embedding()
     pack = Path(args.pack)
-    with gzip.open(pack / "paragraphs.jsonl.gz", "rt", encoding="utf-8") as handle:
-        paragraphs = [json.loads(line)["text"] for line in handle]
+    paragraphs = news_paragraphs(pack / "news")
     if args.limit:
         paragraphs = paragraphs[: args.limit]
     texts = paragraphs * args.repeat
@@ -99,7 +112,7 @@ def main() -> None:
     encodings = batcher.tokenize(texts)
     batches = embedding.length_sorted_batches(
         [len(e.ids) for e in encodings],
-        max_texts=embedder.batch_size,
+        max_texts=embedder._batch_size(cpu=not args.device.startswith("cuda")),
         max_tokens=embedder._token_budget(cpu=not args.device.startswith("cuda")),
     )
     from sentence_transformers.util import batch_to_device
@@ -112,7 +125,7 @@ def main() -> None:
                 st(features)
 
     def plain():
-        st.encode(texts, batch_size=args.batch_size, convert_to_numpy=True, normalize_embeddings=True)
+        st.encode(texts, batch_size=args.st_batch_size, convert_to_numpy=True, normalize_embeddings=True)
 
     def ours():
         embedder.encode(texts)
@@ -136,8 +149,17 @@ def main() -> None:
         f"coherence: {results['coherence_vs_forward']:.2f}x the forward pass alone, "
         f"{results['coherence_vs_st']:.2f}x plain SentenceTransformer.encode"
     )
+    for key, values in (("batch_size", args.sweep_batch_sizes), ("threads", args.sweep_threads)):
+        for value in values:  # the same embedder with one setting changed, warmed up first
+            embedder.batch_size, batcher.threads = args.batch_size, args.tokenizer_threads
+            setattr(embedder if key == "batch_size" else batcher, key, value)
+            ours()
+            seconds = _best(ours, args.rounds, args.device)
+            results[f"coherence_{key}_{value}"] = {"seconds": seconds, "paragraphs_per_s": len(texts) / seconds}
+            print(f"coherence {key}={value}: {seconds:8.2f} s  {len(texts) / seconds:10.0f} paragraphs/s", flush=True)
+    embedder.batch_size, batcher.threads = args.batch_size, args.tokenizer_threads
     a = embedder.encode(paragraphs[:2000])
-    b = st.encode(paragraphs[:2000], batch_size=args.batch_size, convert_to_numpy=True, normalize_embeddings=True)
+    b = st.encode(paragraphs[:2000], batch_size=args.st_batch_size, convert_to_numpy=True, normalize_embeddings=True)
     results["cosine_to_st_min"] = float((a * b).sum(axis=1).min())
     print(f"cosine to SentenceTransformer.encode, min over 2,000: {results['cosine_to_st_min']:.5f}")
     if args.json:
