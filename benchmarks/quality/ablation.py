@@ -5,6 +5,11 @@ short articles (``short_weights``, see :mod:`coherence.scoring`), as the shipped
 
     python -m benchmarks.quality.ablation --signals .cache/training/signals.jsonl
 
+With ``--real`` (the benchmark's cached real-corpus scores, ``.cache/quality-bench``), it also ranks
+fnc1 and fakenewsnet_v1 with the models fitted with and without short-article weights and counts how
+many of the 30 lowest (by quality, and by clean_quality) our hand verdicts call reject
+(``judgements.json``, ``judgements_cleaned.json``; unjudged ones are counted as such).
+
 Reads the signals a training run kept (``python -m coherence.training.train`` writes them, with the
 cross-fitted position and unit-fit signals, to ``--signals-file``), fits the quality model as the
 training does (grouped 5-fold out-of-fold predictions, Platt calibration, features with a positive
@@ -24,7 +29,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score
 
-from coherence.scoring import FEATURES, feature_signal, quality_features
+from coherence.scoring import FEATURES, QualityModel, feature_signal, quality_features
 from coherence.training.corruptions import CORRUPTIONS
 from coherence.training.train import auc_by_defect, fit_features
 
@@ -79,10 +84,47 @@ def single_features(rows: list[tuple[dict, dict[str, float]]]) -> None:
     print()
 
 
+def fitted_model(result: dict, columns: list[tuple[str, str]]) -> QualityModel:
+    """The :class:`QualityModel` of a :func:`fit_features` result."""
+    coef = dict(zip(columns, result["coef"], strict=True))
+    return QualityModel(
+        float(result["intercept"]),
+        {n: float(w) for (n, kind), w in coef.items() if kind == "weight"},
+        short_weights={n: float(w) for (n, kind), w in coef.items() if kind == "short"},
+    )
+
+
+def hand_check(model: QualityModel, scores_dir: Path) -> list[str]:
+    """Verdict counts (reject / keep / unjudged) among the 30 lowest of each real corpus, by quality and
+    by clean_quality, from cached scores (signals only are used)."""
+    here = Path(__file__).parent
+    verdicts = {
+        cleaned: json.loads((here / name).read_text(encoding="utf-8"))
+        for cleaned, name in ((False, "judgements.json"), (True, "judgements_cleaned.json"))
+    }
+    cells = []
+    for cleaned in (False, True):
+        for corpus in ("fnc1_bodies", "fakenewsnet_v1"):
+            keys = []
+            for line in (scores_dir / f"{corpus}.jsonl").open(encoding="utf-8"):
+                record = json.loads(line)
+                if record.get("quality") is None:
+                    continue
+                signals = {k: (math.nan if v is None else float(v)) for k, v in record["signals"].items()}
+                logit, contributions = model.logit(signals)
+                keys.append((model.logit_after_cleaning(contributions) if cleaned else logit, record["id"]))
+            said = [verdicts[cleaned].get(i, {}).get("verdict") for _, i in sorted(keys)[:30]]
+            cells.append(f"{said.count('reject')} / {said.count('keep')} / {said.count(None)}")
+    return cells
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--signals", default=".cache/training/signals.jsonl")
     parser.add_argument("--corrupted-per-article", type=int, default=2)
+    parser.add_argument(
+        "--real", default=None, help="Folder of the quality benchmark's cached real scores (.cache/quality-bench)."
+    )
     args = parser.parse_args(argv)
     rows = load_rows(args.signals)
     y = np.array([r["label"] for r, _ in rows])
@@ -102,12 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|" + "---|" * len(kinds))
     runs = [(label, names, False) for label, names in sets.items()]
     runs.append(("all features + short-article weights (session 4, shipped)", list(FEATURES), True))
+    models = {}
     for label, names, short in runs:
-        result, _, _ = fit_features(rows, list(names), weights, short=short)
+        result, columns, _ = fit_features(rows, list(names), weights, short=short)
         p = result["oof_probability"]
         per = auc_by_defect(rows, p, weights)
         auc = roc_auc_score(y, p, sample_weight=weights)
         print(f"| {label} | {auc:.4f} | " + " | ".join(f"{per[k]:.3f}" for k in kinds) + " |", flush=True)
+        if len(names) == len(FEATURES):
+            models[label] = (auc, fitted_model(result, columns))
+    if args.real:
+        print("\nHand check of the 30 lowest real articles (reject / keep / not judged):\n")
+        print(
+            "| model | out of fold | fnc1, as stored | fakenewsnet_v1, as stored | fnc1, after cleaning "
+            "| fakenewsnet_v1, after cleaning |"
+        )
+        print("|---|---|---|---|---|---|")
+        for label, (auc, model) in models.items():
+            print(f"| {label} | {auc:.4f} | " + " | ".join(hand_check(model, Path(args.real))) + " |")
     return 0
 
 
