@@ -152,7 +152,17 @@ def main(argv: list[str] | None = None) -> int:
         auc = roc_auc_score(y, p, sample_weight=weights)
         print(f"| {label} | {auc:.4f} | " + " | ".join(f"{per[k]:.3f}" for k in kinds) + " |", flush=True)
         if len(names) == len(FEATURES):
-            models[label] = (auc, fitted_model(result, columns))
+            models[label] = (auc, fitted_model(result, columns), p)
+    sources = np.array([r["id"].split("/")[0] for r, _ in rows])
+    print("\nBy source (clean articles of a source against their damaged copies), out of fold:\n")
+    print("| model | " + " | ".join(sorted(set(sources))) + " |")
+    print("|---|" + "---|" * len(set(sources)))
+    for label, (_, _, p) in models.items():
+        aucs = [
+            roc_auc_score(y[sources == s], p[sources == s], sample_weight=weights[sources == s])
+            for s in sorted(set(sources))
+        ]
+        print(f"| {label} | " + " | ".join(f"{a:.4f}" for a in aucs) + " |")
     if args.real:
         print("\nHand check of the 30 lowest real articles (reject / keep / not judged):\n")
         print(
@@ -160,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
             "| fakenewsnet_v1, after cleaning |"
         )
         print("|---|---|---|---|---|---|")
-        for label, (auc, model) in models.items():
+        for label, (auc, model, _) in models.items():
             print(f"| {label} | {auc:.4f} | " + " | ".join(hand_check(model, Path(args.real))) + " |")
     return 0
 
