@@ -231,8 +231,9 @@ NOTES = """## What the numbers say
   above the text is enough to bring an otherwise spotless article near 0.05, because in training that
   alone makes an article damaged. Real corpora are full of such mild cases, so many real articles score
   low; the hand check above counts an article as rightly ranked only if a careful person would not accept
-  the stored text as a clean, complete article. Severity-based decisions are better made with `--reject-if`
-  on the signals.
+  the stored text as a clean, complete article. A curator who cleans decides by `clean_quality` instead (the
+  second hand check: verdicts on the cleaned text). Severity-based decisions are better made with
+  `--reject-if` on the signals.
 - The ranking of the real articles is by log-odds, since many of the worst round to quality 0.000.
 """
 
