@@ -292,6 +292,12 @@ def real_tables(real: dict) -> list[str]:
     return lines
 
 
+def _clean_training(report: dict | None) -> str:
+    if not report:
+        return ""
+    return f' clean_quality against "{report["label"]}": ROC-AUC {report["roc_auc"]}, ECE {report["ece"]}.'
+
+
 def render(results: dict, command: str) -> str:
     h = results["held_out"]
     lines = [
@@ -356,7 +362,8 @@ def render(results: dict, command: str) -> str:
             f"`{training.get('command', '')}`, {training.get('date', '')}: ROC-AUC "
             f"{training.get('out_of_fold_roc_auc')}, ECE {training.get('out_of_fold_ece')}; per defect "
             + ", ".join(f"{k} {v}" for k, v in training.get("out_of_fold_roc_auc_by_defect", {}).items())
-            + f". Features dropped for a positive weight: {', '.join(training.get('dropped_features', [])) or 'none'}.",
+            + f". Features dropped for a positive weight: {', '.join(training.get('dropped_features', [])) or 'none'}."
+            + _clean_training(training.get("out_of_fold_clean_quality")),
             "",
         ]
     s = results["report_speed"]
