@@ -538,3 +538,13 @@ def test_read_more_link_glued_after_the_last_sentence_gets_its_own_span():
     text = "The council met on Monday.\n\nThe vote passed after a long debate about the harbour budget.—More…"
     flags = [f for f in ArtifactDetector(line_model=None).detect(text) if f.kind == "artifact"]
     assert [(text[f.start : f.end], f.category) for f in flags] == [("—More…", "related_links")]
+
+
+def test_short_page_with_error_text_and_topic_index_title_are_not_articles():
+    page = "Ooops... Error 404\n\nSorry, that cannot be shown.\n\nYou can go to the HOMEPAGE"
+    assert [f.category for f in ArtifactDetector().detect(page)] == ["error_page"] * 3
+    report = "Error 404 pages annoyed readers. " + " ".join(["The council says its website is fixed now."] * 8)
+    assert ArtifactDetector().detect(report) == []  # a long text about errors is an article
+    text = "Recommended Resources\n\nA free cartoon series about health and the environment."
+    flags = ArtifactDetector().detect(text, "Garden tools news, articles and information:")
+    assert [f.category for f in flags] == ["other", "other"]

@@ -870,25 +870,26 @@ class ArtifactDetector:
 _INDEX_TITLE = re.compile(
     r"^(home|homepage|home page|contributors|authors?|archives?|index|search results?|categories|tags?)$"
     r"|\barchives?(\s*[-|–—:]\s*[^-|–—:]{1,60})?$|^stories in the\b.*\bcategor(y|ies)\W*$"
-    r"|^(category|tag|author|archives?)\s*:|^posts? (by|tagged)\b",
+    r"|^(category|tag|author|archives?)\s*:|^posts? (by|tagged)\b|\bnews, articles and information\W*$",
     _I,
 )
-_ERROR_HEAD = re.compile(r"^(error|oops|whoops)\b[^.!?]{0,30}\W*$", _I)
+_ERROR_HEAD = re.compile(r"^(error|o+ps|whoops)\b[^.!?]{0,30}\W*$", _I)
 _READ_MORE_END = re.compile(r"\bread more\W*$", _I)
 _HEADLINE_END = (".", ",", ";", ":", '"', "”", "'", "’", "…")
 
 
 def non_article_page(text: str, lines: list[Span], flags: list[Flag], title: str | None) -> list[Flag]:
-    """Flags for every line not yet flagged when the record is not an article: a short page that opens
-    with an error heading (``ERROR``, ``Oops``), an index or archive page (its title: ``X Archives``,
-    ``Contributors``, ``Stories in the "Health" category``), or a body that is one headline or teaser
+    """Flags for every line not yet flagged when the record is not an article: a short page (at most 60
+    words) that opens with an error heading (``ERROR``, ``Oops``) or has error text (``Error 404``), an index or archive page (its title: ``X Archives``,
+    ``X news, articles and information``, ``Contributors``, ``Stories in the "Health" category``), or a body that is one headline or teaser
     (``... Read more``) of another story, sharing no content word with ``title``."""
     free = [s for s in lines if not touches(flags, s)]
     if not free:
         return []
     reason, category = None, "other"
-    if _ERROR_HEAD.match(lines[0].text(text)) and len(text.split()) <= 60:
-        reason, category = "error page (short page under an error heading)", "error_page"
+    error_text = _ERROR_HEAD.match(lines[0].text(text)) or any(f.category == "error_page" for f in flags)
+    if error_text and len(text.split()) <= 60:
+        reason, category = "error page (short page with an error heading or error text)", "error_page"
     elif title and _INDEX_TITLE.search(title.strip()):
         reason = "non-article page (index or archive page, by its title)"
     elif title and len(lines) == 1 and _other_story(lines[0].text(text), title):
