@@ -4,6 +4,7 @@
     python benchmarks/artifacts/eval_lines.py --split test      # the reported numbers
     python benchmarks/artifacts/eval_lines.py --split dev -v    # tuning (lists the errors)
     python benchmarks/artifacts/eval_lines.py --split dev --batch 3   # one labelling batch only
+    python benchmarks/artifacts/eval_lines.py --split test --by-batch  # also a table per batch, same run
 
 Every system sees each labelled record's whole text and says, for every labelled line, artifact or
 content (and, where it can, a category). A line counts as artifact for coherence when artifact
@@ -93,13 +94,27 @@ def score(rows):
     return {"tp": tp, "fp": fp, "fn": fn, "precision": prec, "recall": rec, "f1": f1}
 
 
+def print_overall(title, rows, systems):
+    """Print (and return) precision and recall of every system on ``rows``."""
+    some = rows[systems[0]]
+    print(f"{title} lines={len(some)} artifact lines={sum(x[0] for x in some)}")
+    print(f"{'system':24} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    out = {}
+    for s in systems:
+        r = out[s] = score([x[:4] for x in rows[s]])
+        counts = f"{r['tp']:4d} {r['fp']:4d} {r['fn']:4d}"
+        print(f"{s:24} {r['precision']:9.3f} {r['recall']:7.3f} {r['f1']:6.3f} {counts}")
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=["dev", "test", "all"], default="test")
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="list coherence's errors (dev only!)")
-    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch (1, 2 or 3)")
+    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch (1 to 6)")
+    ap.add_argument("--by-batch", action="store_true", help="also print the overall table of each batch")
     args = ap.parse_args(argv)
 
     labels = [d for d in load_labels() if args.split == "all" or d["split"] == args.split]
@@ -140,14 +155,14 @@ def main(argv=None):
                         line = text[d["start"] : d["end"]]
                         print(f"{kind} {d['category'] or pc} {d['id']} {line[:140]!r}")
     results = {"split": args.split, "batch": args.batch, "lines": len(labels), "systems": {}}
-    n_artifact = sum(d["label"] != "content" for d in labels)
-    print(f"split={args.split} batch={args.batch or 'all'} lines={len(labels)} artifact lines={n_artifact}")
-    print(f"{'system':24} {'precision':>9} {'recall':>7} {'f1':>6} {'tp':>4} {'fp':>4} {'fn':>4}")
+    if args.by_batch:
+        for b in sorted({d.get("batch", 1) for d in labels}):
+            in_batch = {s: [x for x in rows[s] if x[4].get("batch", 1) == b] for s in systems}
+            results.setdefault("by_batch", {})[b] = print_overall(f"split={args.split} batch={b}", in_batch, systems)
+            print()
+    overall = print_overall(f"split={args.split} batch={args.batch or 'all'}", rows, systems)
     for s in systems:
-        r = score([x[:4] for x in rows[s]])
-        results["systems"][s] = {"overall": r}
-        counts = f"{r['tp']:4d} {r['fp']:4d} {r['fn']:4d}"
-        print(f"{s:24} {r['precision']:9.3f} {r['recall']:7.3f} {r['f1']:6.3f} {counts}")
+        results["systems"][s] = {"overall": overall[s]}
     print(
         "\nper category (recall = true lines of the category found as artifact; "
         "cat-acc = found with the same category; precision = of lines coherence put in the category)"
