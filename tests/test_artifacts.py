@@ -548,3 +548,44 @@ def test_short_page_with_error_text_and_topic_index_title_are_not_articles():
     text = "Recommended Resources\n\nA free cartoon series about health and the environment."
     flags = ArtifactDetector().detect(text, "Garden tools news, articles and information:")
     assert [f.category for f in flags] == ["other", "other"]
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("(Writing by Ann Bell; Editing by Tom Reed)", "byline"),
+        ("Contact Jane Doe at 555-010-2030. Follow her on Twitter @janedoe_writes.", "byline"),
+        ("To contact the author of this post, please email jane@example.com.", "byline"),
+        ("Jane Doe is Example Daily’s senior politics writer.", "byline"),
+        ("Jane Doe is an ExampleNews.com reporter.", "byline"),
+        ("Share this with your friends and family by clicking the button below.", "share_widget"),
+        ("This is a developing story. Check back for updates and follow Example News on Twitter.", "share_widget"),
+        ("If you haven’t liked our Facebook page yet, please go here and do so.", "share_widget"),
+        ("© 2015 Example Media All rights reserved. Do not reproduce (even with permission).", "legal"),
+        ("This entry was posted in Politics and tagged budget, council.", "navigation"),
+        ("Get Example TV on your cable system – Click Here Now", "advertisement"),
+    ],
+)
+def test_closing_furniture_of_the_author_and_calls_to_the_reader(line, category):
+    text = "\n\n".join([PROSE, PROSE, line])
+    assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Research by Harvard found that the plan would cost more than expected.",
+        "The mayor said he would follow the advice of his friends on the matter.",
+        "Police tried to contact the author of the letter but had no reply.",
+        "Critics were quick to share their anger on Twitter after the vote, the paper said.",
+    ],
+)
+def test_last_lines_that_mention_contacts_or_social_media_are_prose(line):
+    text = "\n\n".join([PROSE, PROSE, line])
+    assert span_of(text, line) not in artifact_spans(text)
+
+
+def test_calls_to_the_reader_count_only_at_the_end():
+    line = "Share this with your friends and family by clicking the button below."
+    text = "\n\n".join([PROSE, line, PROSE, PROSE, PROSE, PROSE])
+    assert span_of(text, line) not in artifact_spans(text)

@@ -165,7 +165,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "byline",
-        r"^(?!(He|She|It|They|We|This|That|There|His|Her)\s)([A-Z][\w.'’-]+\s){1,3}(is|was) (a|an|the)\b[^.]{0,120}\b(writer|journalist|editor|author|columnist|contributor|reporter|correspondent|blogger|professor|fellow|candidate|analyst|host|founder)\b",
+        r"^(?!(He|She|It|They|We|This|That|There|His|Her)\s)([A-Z][\w.'’-]+\s){1,3}(is|was) (a|an|the|([A-Z][\w.-]*\s){0,2}[A-Z][\w.-]*['’]s)\s(?:[^.]|\.(?=\w)){0,120}\b(writer|journalist|editor|author|columnist|contributor|reporter|correspondent|blogger|professor|fellow|candidate|analyst|host|founder)\b",
         0.9,
         "author bio at the end",
         whole_line=False,
@@ -587,6 +587,58 @@ _RULES: tuple[_Rule, ...] = (
         r"\b(write|submit) an op-?ed for\b|\bguidelines (on|for) (submissions?|contributors)\b|\bsubmission guidelines\b",
         0.9,
         "writer recruitment (house promo)",
+    ),
+    # Generic families mined from unlabelled non-test records (session 5): the author's contact or
+    # follow line, wire editing credits, calls to action addressed to the reader at the end.
+    _rule(
+        "byline",
+        r"^\W*(contact|e-?mail|reach|write to|follow)\s+(him|her|them|(?-i:[A-Z][\w.'’-]+(\s[A-Z][\w.'’-]+){0,2}))\s*(at|on|:|via|@)\s*\S"
+        r"|\b(reach|contact|e-?mail|follow|write to) (this|the) ((post|article|story)['’]?s? (author|writer|reporter|columnist)"
+        r"|(author|writer|reporter|columnist)s? (of|on) (this|the) (post|article|story))\b",
+        0.9,
+        "author contact line",
+        bottom_only=True,
+    ),
+    _rule(
+        "byline",
+        r"^\W*((additional )?(reporting|writing|editing|compiled|translated|research|production) by\s(?-i:[A-Z][\w.'’-]+(\s([A-Z][\w.'’-]+|and|&|de|van|von|al|in))*)(;|,|\band\b)?\s*){1,4}\W*$",
+        0.92,
+        "wire credit (writing and editing by)",
+    ),
+    _rule(
+        "share_widget",
+        r"(^|[.!?]\s+)(please |and |so |also |(be|make) sure (to|you) |don['’]?t forget to |for more( \w+)?, )?"
+        r"(share|like|follow|check out|check back|join|find us|comment|tell us|click|connect with|keep up with|stay up[- ]to[- ]date|use #\w+)\b"
+        r"[^.!?]{0,80}\b(facebook|twitter|google\+|pinterest|instagram|youtube|friends|family|button|links? below|comments?|bellow)\b"
+        r"|\bif you (haven['’]?t|have not|like[d]?|enjoyed)\b[^.!?]{0,60}\b(our|this) (facebook|twitter|instagram|youtube|page|article|post)\b",
+        0.9,
+        "call to action at the end (share, follow, comment)",
+        bottom_only=True,
+    ),
+    _rule(
+        "navigation",
+        r"^this (entry|post|article) was (posted|filed) (in|under)\b|\bbookmark the permalink\b",
+        0.93,
+        "post footer (categories and tags)",
+    ),
+    _rule(
+        "caption",
+        r"^\[(image|photo|picture|pic|video|graphic)s?\s*:[^\]]{1,160}\]$",
+        0.92,
+        "bracketed image label",
+    ),
+    _rule(
+        "source_attribution",
+        r"^\W*(republished|reposted|reproduced|used) with permission\b",
+        0.92,
+        "re-poster credit",
+    ),
+    _rule(
+        "advertisement",
+        r"\bclick here now\W*$|^(to read more, )?(pick up|order|grab|buy|get) (a|your) (free )?copy of\b",
+        0.9,
+        "house promo",
+        bottom_only=True,
     ),
     _rule(
         "error_page",
@@ -1185,6 +1237,7 @@ def _learned_category(line: str, cue: str | None) -> str:
 
 
 _PERSONAL = re.compile(r"\b(you|your|our|us)\b", _I)
+_COPYRIGHT_START = re.compile(r"^\W*(©|\(c\)|copyright\b)", _I)
 
 
 def _prose_discount(line: str, rule: _Rule) -> float:
@@ -1194,6 +1247,8 @@ def _prose_discount(line: str, rule: _Rule) -> float:
     the reader ("you", "our", "us").
     """
     if not rule.whole_line or rule.category not in {"subscription", "legal", "error_page", "related_links"}:
+        return 1.0
+    if _COPYRIGHT_START.match(line):  # a line that opens with the notice is the notice, not speech about it
         return 1.0
     words = len(line.split())
     ends_like_sentence = line.rstrip().endswith((".", "!", "?", '"', "”"))
