@@ -311,6 +311,7 @@ def render(results: dict, command: str) -> str:
         "is a logistic regression over features of the signals, Platt-calibrated on grouped out-of-fold",
         "predictions, trained by `python -m coherence.training.train` on the **train** split only.",
         "",
+        *_status(),
         "## Held-out generated defects (test split)",
         "",
         f"{h['clean']} clean test-split articles ({', '.join(f'{k} {v}' for k, v in h['sources'].items())}) and one",
@@ -380,6 +381,13 @@ def render(results: dict, command: str) -> str:
     if history.exists():  # hand-written record of earlier results and of what was tried
         lines += [history.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(lines)
+
+
+def _status() -> list[str]:
+    """The hand-written status paragraph (``status.md``: which run this page is, how often the test split
+    has been looked at), followed by a blank line; nothing when there is none."""
+    path = Path(__file__).with_name("status.md")
+    return [path.read_text(encoding="utf-8").rstrip(), ""] if path.exists() else []
 
 
 def _judgements(name: str) -> dict:
