@@ -589,3 +589,40 @@ def test_calls_to_the_reader_count_only_at_the_end():
     line = "Share this with your friends and family by clicking the button below."
     text = "\n\n".join([PROSE, line, PROSE, PROSE, PROSE, PROSE])
     assert span_of(text, line) not in artifact_spans(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("Jane Doe/Example Images", "caption"),
+        ("JOHN SMITH / REUTERS", "caption"),
+        ("harbour bridge night lights", "caption"),
+        ("Advertisement-content continues below", "advertisement"),
+        ("VIEW ALL PHOTOS IN GALLERY", "related_links"),
+        ("See an error in this article? Send us a correction", "other"),
+        ("$alttext", "other"),
+    ],
+)
+def test_photo_credits_alt_text_and_page_leftovers_in_the_middle(line, category):
+    text = "\n\n".join([PROSE, line, PROSE])
+    assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SHANGHAI REJECTS NY /LONDON PRICING OF GOLD",  # a headline with a slash, not a credit
+        "and the council said the plan would go ahead",  # a hard-wrapped line: see the text below
+    ],
+)
+def test_slash_headlines_and_hard_wrapped_lower_case_lines_are_content(line):
+    text = "\n".join(["The mayor spoke on Monday about the harbour budget, the roads", line, PROSE])
+    assert span_of(text, line) not in artifact_spans(text)
+
+
+def test_closing_credits_from_and_reporting_for_only_at_the_end():
+    for line, category in [("From Example Daily", "source_attribution"), ("Reporting for The Example", "byline")]:
+        text = "\n\n".join([PROSE, PROSE, line])
+        assert artifact_spans(text).get(span_of(text, line)) == category
+        text = "\n\n".join([line, PROSE, PROSE, PROSE, PROSE])
+        assert span_of(text, line) not in artifact_spans(text)

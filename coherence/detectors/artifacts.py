@@ -263,7 +263,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "advertisement",
-        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?|advertisements?\s*[-–—:|]\s*(the )?(story|article) continues( below)?|continue reading below the (ad|advert|advertisement)|continue reading the main story|featured resource|presented by [\w .&'’-]{1,40}|learn more)\s*[:→»>.…]*$",
+        r"^(advertisements?|advertising|sponsored( content| links)?|promoted( stories)?|ad|ads by \w+|around the web|(story|article)? ?continue[sd]? below( advertisement)?|continue reading( below)?|advertisements?\s*[-–—:|]\s*(the )?(story|article|content) continues( below)?|continue reading below the (ad|advert|advertisement)|continue reading the main story|featured resource|presented by [\w .&'’-]{1,40}|learn more)\s*[:→»>.…]*$",
         0.97,
         "advertisement marker",
     ),
@@ -334,7 +334,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "related_links",
-        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|(?-i:^Related(?=[A-Z]))|^read more\s*(@|\b(at|on|here)\b)|^(to )?read more (posts|articles|stories)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
+        r"^(photos|videos|pictures|gallery|slideshow|video)\s*:\s*\S|^(view|see) (the |all )?(gallery|photos?|video|more)\b|^click (below|here) to see\b|(?-i:^Related(?=[A-Z]))|^read more\s*(@|\b(at|on|here)\b)|^(to )?read more (posts|articles|stories)\b|^(also by|more (articles|stories|posts) (by|from)|(most )?recent (articles|posts) by)\b",
         0.9,
         "link to a gallery or video",
     ),
@@ -641,6 +641,32 @@ _RULES: tuple[_Rule, ...] = (
         bottom_only=True,
     ),
     _rule(
+        "caption",
+        r"^(?!(\S+\s+){5})(?-i:[A-Z][\w.&'’-]*(\s[A-Z][\w.&'’-]*){0,2}\s?/\s?[A-Z][\w.&'’-]*(\s[A-Z][\w.&'’-]*){0,2})$",
+        0.9,
+        "photo credit (agency/photographer)",
+    ),
+    _rule(
+        "byline",
+        r"^(reporting|reportering|writing) (for|from) (?-i:[A-Z][\w.'’&-]*(\s[A-Z][\w.'’&-]*){0,4})$",
+        0.9,
+        "reporter sign-off",
+        bottom_only=True,
+    ),
+    _rule(
+        "source_attribution",
+        r"^from (?-i:(the )?[A-Z][\w.'’&-]*(\s[A-Z][\w.'’&-]*){0,4})$",
+        0.9,
+        "re-poster credit (From Site)",
+        bottom_only=True,
+    ),
+    _rule(
+        "other",
+        r"^(see|spot(ted)?|found) an? (error|typo|mistake)\b[^.]{0,60}$|^modal trigger$|^\$\w+$",
+        0.9,
+        "correction prompt or page-template leftover",
+    ),
+    _rule(
         "error_page",
         r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
         0.93,
@@ -754,6 +780,7 @@ class ArtifactDetector:
         flags += self._lines_between_prose(text, lines, flags)
         flags += _labelled_captions(text, lines, flags)
         flags += _name_headlines(text, lines, flags)
+        flags += _lower_case_labels(text, lines, flags)
         return [f for f in flags if f.score >= self.min_score], cues
 
     def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
@@ -1111,6 +1138,24 @@ def _name_headlines(text: str, lines: list[Span], flags: list[Flag]) -> list[Fla
                     "artifact", span.start, span.end, 0.8, "headline of a related story (Name: claim)", "related_links"
                 )
             )
+    return out
+
+
+_LOWER_LABEL = re.compile(r"^[a-z0-9][a-z0-9'’ -]*[a-z0-9]$")  # no capital, no punctuation
+
+
+def _lower_case_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """A line of 2-8 words with no capital letter and no punctuation, after a line that ends a sentence
+    and before a capitalised one: an image's alt text or file keywords (``banksy paris charlie hebdo``).
+    A hard-wrapped line follows a line cut mid-sentence; the headline (first line) is left alone."""
+    out = []
+    for before, span, after in zip(lines, lines[1:], lines[2:], strict=False):
+        line = span.text(text)
+        if touches(flags, span) or not 2 <= len(line.split()) <= 8 or not _LOWER_LABEL.match(line):
+            continue
+        if not before.text(text).rstrip().endswith(_SENTENCE_MARKS) or not after.text(text)[:1].isupper():
+            continue
+        out.append(Flag("artifact", span.start, span.end, 0.8, "lower-case label (image alt text)", "caption"))
     return out
 
 
