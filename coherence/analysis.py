@@ -12,6 +12,7 @@ import numpy as np
 
 from coherence.article import Article
 from coherence.detectors.headline import HeadlineMatch
+from coherence.detectors.language import LanguageResult
 from coherence.flags import Flag
 from coherence.units import Span, Units
 
@@ -26,6 +27,7 @@ class Analysis:
     flags: list[Flag]
     units: Units
     warnings: list[str] = field(default_factory=list)
+    language: LanguageResult | None = None  # the language detector's assessment of ``text``
     paragraph_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
     headline_vector: np.ndarray | None = None

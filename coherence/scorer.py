@@ -17,7 +17,7 @@ from coherence.detectors.corpus import CorpusIndex
 from coherence.detectors.drift import boundary_cohesion
 from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.introductions import StoryIntroductions
-from coherence.detectors.language import LanguageDetector
+from coherence.detectors.language import LanguageDetector, LanguageResult
 from coherence.detectors.order import ParagraphOrder
 from coherence.detectors.position import ParagraphPosition
 from coherence.detectors.topics import CorpusTopics
@@ -267,10 +267,11 @@ class Scorer:
         units = content_units(text, excluded)
         visible = sum(len(s) for s in split_lines(text)) or 1
         furniture = _covered_chars([(f.start, f.end) for f in flags if f.kind == "artifact"]) / visible
-        language_flags = self.language_detector.detect(text, furniture_fraction=furniture)
+        language = self.language_detector.assess(text)
+        language_flags = self.language_detector.detect(text, furniture_fraction=furniture, assessment=language)
         warnings += [f"{f.reason}" for f in language_flags]
         flags += language_flags
-        return Analysis(article, text, headline, flags, units, warnings)
+        return Analysis(article, text, headline, flags, units, warnings, language=language)
 
     def _finish_safely(self, analysis: Analysis, corpus: CorpusTopics | None = None, index: int = 0) -> Report:
         try:
@@ -396,12 +397,12 @@ class Scorer:
                     drift, analysis.paragraph_vectors, analysis.headline_vector, units.paragraph_texts
                 )
             ),
-            **self._text_signals(text, flags),
+            **self._text_signals(text, flags, analysis.language),
         }
 
-    def _text_signals(self, text: str, flags: list[Flag]) -> dict[str, float]:
+    def _text_signals(self, text: str, flags: list[Flag], language: LanguageResult | None) -> dict[str, float]:
         """Language, non-text and the Gopher / C4 / FineWeb document heuristics."""
-        language = self.language_detector.assess(text)
+        language = language or self.language_detector.assess(text)
         return {
             "non_english": float(any(f.kind == "non_english" for f in flags)),
             "non_text": float(any(f.kind == "non_text" for f in flags)),

@@ -77,13 +77,28 @@ def split_sentences(text: str, span: Span) -> list[Span]:
     piece = text[span.start : span.end]
     if not piece.strip():
         return []
-    _, offsets = blingfire.text_to_sentences_and_offsets(piece)
     out = []
-    for a, b in offsets or [(0, len(piece))]:
+    for a, b in sentence_offsets(piece) or [(0, len(piece))]:
         s = strip_span(text, span.start + a, span.start + b)
         if s is not None:
             out.append(s)
     return out
+
+
+def sentence_offsets(piece: str) -> list[tuple[int, int]]:
+    """blingfire's sentence offsets in ``piece``, found faster than ``text_to_sentences_and_offsets``.
+
+    The sentences blingfire returns are located in ``piece`` in order; where one is not found
+    verbatim after only whitespace (blingfire changed its text), blingfire's own offsets are used.
+    """
+    out, pos = [], 0
+    for sentence in blingfire.text_to_sentences(piece).split("\n"):
+        start = piece.find(sentence, pos) if sentence else -1
+        if start < 0 or piece[pos:start].strip():
+            return blingfire.text_to_sentences_and_offsets(piece)[1]
+        pos = start + len(sentence)
+        out.append((start, pos))
+    return out if not piece[pos:].strip() else blingfire.text_to_sentences_and_offsets(piece)[1]
 
 
 def has_words(text: str) -> bool:

@@ -1,4 +1,7 @@
-from coherence.units import Span, content_units, split_lines, split_paragraphs, split_sentences
+import blingfire
+import pytest
+
+from coherence.units import Span, content_units, sentence_offsets, split_lines, split_paragraphs, split_sentences
 
 
 def test_blank_line_paragraphs_keep_exact_offsets():
@@ -42,3 +45,20 @@ def test_content_units_drop_excluded_lines_and_tails():
 def test_lines_skip_blank_and_strip_whitespace():
     text = "a\n   \n  b c  \n"
     assert [s.text(text) for s in split_lines(text)] == ["a", "b c"]
+
+
+@pytest.mark.parametrize(
+    "piece",
+    [
+        "The mayor spoke first. Then the council voted, 7 to 2!  Was it fair?",
+        "Dr. Alvarez left at 5 p.m. on Friday. Nobody followed her",
+        "\u201cWe are not done,\u201d she said.\tThe crowd\u00a0cheered. \u2026 And then silence.",
+        "   leading and trailing spaces.   Two sentences here.   ",
+        "no punctuation at all just words",
+        "Price: $4.99 (was $6.50). Offer ends soon... Buy now!!! Or not?!",
+    ],
+)
+def test_sentence_offsets_equal_blingfires_own(piece):
+    assert [tuple(o) for o in sentence_offsets(piece)] == [
+        tuple(o) for o in blingfire.text_to_sentences_and_offsets(piece)[1]
+    ]

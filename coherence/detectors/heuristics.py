@@ -151,13 +151,13 @@ class DocumentHeuristics:
         lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
         paragraphs = [p.strip() for p in _BLANK_LINES.split(text) if p.strip()]
         lowered = [w.lower().strip(".,;:!?\"'()[]") for w in words]
-        mean_len = sum(len(w) for w in words) / n_words if n_words else 0.0
+        mean_len = sum(map(len, words)) / n_words if n_words else 0.0
         symbols = text.count("#") + sum(text.count(e) for e in _ELLIPSES)
         symbol_ratio = symbols / n_words if n_words else 0.0
         bullet_lines = sum(ln.startswith(_BULLETS) for ln in lines) / len(lines) if lines else 0.0
         ellipsis_lines = sum(ln.endswith(_ELLIPSES) for ln in lines) / len(lines) if lines else 0.0
-        alpha_words = sum(any(c.isalpha() for c in w) for w in words) / n_words if n_words else 0.0
-        stop_words = sum(1 for w in lowered if w in _GOPHER_STOP_WORDS)
+        alpha_words = sum(w.isalpha() or any(map(str.isalpha, w)) for w in words) / n_words if n_words else 0.0
+        stop_words = sum(map(_GOPHER_STOP_WORDS.__contains__, lowered))
         quality_pass = (
             50 <= n_words <= 100_000
             and 3 <= mean_len <= 10

@@ -130,15 +130,15 @@ class LanguageDetector:
 
     def assess(self, text: str) -> LanguageResult:
         """Language guess and letter share of ``text``."""
-        visible = [c for c in text if not c.isspace()]
-        letters = sum(c.isalpha() for c in visible)
-        letter_fraction = letters / len(visible) if visible else 0.0
-        words = [w.casefold() for w in _WORD.findall(text)]
+        visible = len(text) - sum(map(str.isspace, text))
+        letters = sum(map(str.isalpha, text))  # a letter is never a space
+        letter_fraction = letters / visible if visible else 0.0
+        words = list(map(str.casefold, _WORD.findall(text)))
         is_text = letter_fraction >= self.min_letter_fraction
         if len(words) < self.min_words:
             return LanguageResult(None, float("nan"), float("nan"), letter_fraction, len(words), True, is_text)
         english_words = _stoplist("English")
-        english = sum(w in english_words for w in words) / len(words)
+        english = sum(map(english_words.__contains__, words)) / len(words)
         index = _languages_of(tuple(self.languages))
         counts = Counter(lang for w in words for lang in index.get(w, ()))
         others = {lang: counts[lang] / len(words) for lang in self.languages if lang != "English"}
@@ -148,12 +148,15 @@ class LanguageDetector:
         language = "English" if is_english else best
         return LanguageResult(language, english, best_ratio, letter_fraction, len(words), is_english, is_text)
 
-    def detect(self, text: str, furniture_fraction: float = 0.0) -> list[Flag]:
+    def detect(
+        self, text: str, furniture_fraction: float = 0.0, assessment: LanguageResult | None = None
+    ) -> list[Flag]:
         """A whole-text ``non_english`` and/or ``non_text`` flag, or nothing.
 
-        ``furniture_fraction`` is the share of the text already found to be page furniture.
+        ``furniture_fraction`` is the share of the text already found to be page furniture;
+        ``assessment`` is :meth:`assess`'s result for ``text`` when the caller already has it.
         """
-        result = self.assess(text)
+        result = assessment or self.assess(text)
         start = len(text) - len(text.lstrip())
         end = len(text.rstrip())
         flags = []
