@@ -626,3 +626,19 @@ def test_closing_credits_from_and_reporting_for_only_at_the_end():
         assert artifact_spans(text).get(span_of(text, line)) == category
         text = "\n\n".join([line, PROSE, PROSE, PROSE, PROSE])
         assert span_of(text, line) not in artifact_spans(text)
+
+
+SHORT_PARAGRAPH = "The family said they were shocked by the news on Monday."
+
+
+def test_caption_between_short_one_sentence_paragraphs():
+    caption = "Lovesick Sam Lee, 26, went to the harbour cafe in search of some comfort after the break-up"
+    text = "\n\n".join([SHORT_PARAGRAPH, caption, SHORT_PARAGRAPH])
+    assert artifact_spans(text).get(span_of(text, caption)) == "caption"
+    for prose in [
+        "And instead of waiting for the bus, the man simply walks off along the harbour road",
+        "One of his close friends who knew him well told the local paper about the plan",
+        "Harbour Council Publishes Its New Budget For The Coming Year",  # a subheading between short paragraphs
+    ]:
+        text = "\n\n".join([SHORT_PARAGRAPH, prose, SHORT_PARAGRAPH])
+        assert span_of(text, prose) not in artifact_spans(text), prose

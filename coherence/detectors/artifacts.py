@@ -34,6 +34,7 @@ from coherence.flags import Flag
 from coherence.units import Span, split_lines
 
 _I = re.IGNORECASE
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", ")", "…")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})"
 _SOCIAL = r"(?:facebook|twitter|whatsapp|linkedin|reddit|pinterest|tumblr|telegram|pocket|skype|email|print)"
@@ -808,7 +809,8 @@ class ArtifactDetector:
         paragraphs of prose, which it neither ends nor leads into: a photo caption (or, in Title Case,
         the headline of a related story). Subheadings are shorter; a hard-wrapped line is followed by
         a lower-case continuation; a line with a quotation or of several sentences is prose that lost
-        its final full stop."""
+        its final full stop. Between short one-sentence paragraphs (8+ words, tabloid style) the line must
+        also not be Title Case, start with a conjunction or carry a reporting verb (``said``, ``told``)."""
         out = []
         for before, span, after in zip(lines, lines[1:], lines[2:], strict=False):
             line, nxt = span.text(text), after.text(text)
@@ -818,8 +820,15 @@ class ArtifactDetector:
                 continue
             if not (line[0].isupper() or line[0] in "(\"“‘'"):
                 continue
-            if not (is_prose(before.text(text)) and is_prose(nxt)) or not (nxt[0].isupper() or nxt[0] in "\"“‘'"):
+            if not (nxt[0].isupper() or nxt[0] in "\"“‘'"):
                 continue
+            if not (is_prose(before.text(text)) and is_prose(nxt)):
+                # between short one-sentence paragraphs (tabloid style): not a sentence that lost its full
+                # stop (no reporting verb, no leading conjunction), and not a Title-Case subheading
+                if not (_is_sentence(before.text(text)) and _is_sentence(nxt)) or _title_case(line):
+                    continue
+                if _REPORTING.search(line) or line.split()[0] in _CONJUNCTIONS:
+                    continue
             if _title_case(line):
                 reason, category = "headline-like line between paragraphs (related story)", "related_links"
             else:
@@ -1139,6 +1148,16 @@ def _name_headlines(text: str, lines: list[Span], flags: list[Flag]) -> list[Fla
                 )
             )
     return out
+
+
+_REPORTING = re.compile(r"\b(said|says|told|tells|according|added|reported|claimed|wrote)\b", _I)
+_CONJUNCTIONS = frozenset(["And", "But", "So", "Or", "For", "Yet", "Then", "However,", "Because"])
+
+
+def _is_sentence(line: str) -> bool:
+    """A paragraph of prose, however short: 8+ words ending like a sentence (tabloids write one-sentence
+    paragraphs, so :func:`is_prose`'s 15 words miss the prose around their captions)."""
+    return len(line.split()) >= 8 and line.rstrip().endswith(_SENTENCE_END)
 
 
 _LOWER_LABEL = re.compile(r"^[a-z0-9][a-z0-9'’ -]*[a-z0-9]$")  # no capital, no punctuation
