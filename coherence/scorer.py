@@ -10,6 +10,7 @@ import numpy as np
 
 from coherence.analysis import Analysis
 from coherence.article import Article, RecordError
+from coherence.blas_threads import blas_threads
 from coherence.cleaning import clean
 from coherence.detectors import ArtifactDetector, DriftDetector, HeadlineDetector, RepeatDetector
 from coherence.detectors.boilerplate import BoilerplateDetector
@@ -80,6 +81,10 @@ class Scorer:
         In :meth:`score_many`, overlap the stages of consecutive chunks: a helper thread reads and
         prepares chunk i+2 and another embeds chunk i+1 while this one finishes chunk i (the
         model releases the GIL). Results are the same either way.
+    blas_threads:
+        Threads numpy's BLAS may use while :meth:`score_many` runs (see :mod:`coherence.blas_threads`):
+        the detectors' matrices are small, and idle BLAS threads spin on CPU the model needs.
+        ``None`` leaves the process's setting alone.
     """
 
     def __init__(
@@ -110,6 +115,7 @@ class Scorer:
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
         prefetch: bool = True,
+        blas_threads: int | None = 1,
     ) -> None:
         self.model = model
         self.device = device
@@ -136,6 +142,7 @@ class Scorer:
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
         self.prefetch = prefetch
+        self.blas_threads = blas_threads
 
     # -- public API -------------------------------------------------------------------------
     def score(self, article: ArticleLike, *, title: str | None = None, id: str = "article") -> Report:
@@ -154,7 +161,12 @@ class Scorer:
 
         The first ``skip`` records yield no report: they are read, prepared and added to the corpus
         index but not embedded, so the reports that follow are those of a full run (resume).
+        Until the iteration ends, numpy's BLAS uses ``blas_threads`` threads in the whole process.
         """
+        with blas_threads(self.blas_threads):
+            yield from self._score_many(articles, fields, skip)
+
+    def _score_many(self, articles: Iterable[ArticleLike], fields: FieldNames, skip: int) -> Iterator[Report]:
         seen_ids: dict[str, int] = {}
         numbered = (self._as_article(item, n, fields, seen_ids) for n, item in enumerate(articles, start=1))
         index = CorpusIndex(threshold=self.corpus_threshold) if self.corpus_duplicates else None

@@ -121,6 +121,13 @@ def measure(args) -> dict:
 
 def _measure_host(scorer, args) -> dict:
     """Everything but the model: read, prepare, finish, corpus index (vectors computed untimed)."""
+    from coherence.blas_threads import blas_threads
+
+    with blas_threads(scorer.blas_threads):  # as in score_many
+        return _host_seconds(scorer, args)
+
+
+def _host_seconds(scorer, args) -> dict:
     from coherence.detectors.corpus import CorpusIndex
     from coherence.io import read_articles
     from coherence.scorer import _add_to_corpus
