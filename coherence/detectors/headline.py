@@ -3,6 +3,8 @@ every repetition of it in the body."""
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -148,19 +150,28 @@ class HeadlineDetector:
             return None
         body = _SITE_PREFIX.sub("", line)
         offset = len(line) - len(body)
-        words = list(_WORD.finditer(body))
         n = len(title_words)
+        words = list(itertools.islice(_WORD.finditer(body), n + 1))  # only the first n + 1 words matter
         if len(words) > n and [w.group().casefold() for w in words[:n]] == title_words:
             end = words[n - 1].end()
             boundary = _GLUE_BOUNDARY.match(body, end)
             if boundary and boundary.end() < len(body):
                 return 0, offset + boundary.end(), "glued to the start of a line"
-        for variant in dict.fromkeys([title.strip(), _SITE_SUFFIX.sub("", title.strip())]):
-            if len(_WORD.findall(variant)) < self.min_glued_words:
-                continue
-            pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, variant.split())) + r"(?!\w)")
+        for pattern in _verbatim_patterns(title, self.min_glued_words):
             found = pattern.search(line)
             # not the opening of a sentence that goes on ("This is how X happens, not with ...")
             if found and not _SENTENCE_GOES_ON.match(line, found.end()):
                 return found.start(), found.end(), "verbatim inside a line"
         return None
+
+
+@functools.lru_cache(maxsize=64)
+def _verbatim_patterns(title: str, min_words: int) -> tuple[re.Pattern, ...]:
+    """The headline (and the headline without a site suffix) as patterns matching it verbatim, any
+    spacing, for variants of at least ``min_words`` words."""
+    variants = dict.fromkeys([title.strip(), _SITE_SUFFIX.sub("", title.strip())])
+    return tuple(
+        re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, variant.split())) + r"(?!\w)")
+        for variant in variants
+        if len(_WORD.findall(variant)) >= min_words
+    )
