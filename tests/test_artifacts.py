@@ -642,3 +642,17 @@ def test_caption_between_short_one_sentence_paragraphs():
     ]:
         text = "\n\n".join([SHORT_PARAGRAPH, prose, SHORT_PARAGRAPH])
         assert span_of(text, prose) not in artifact_spans(text), prose
+
+
+def test_source_outlet_blurb_and_blog_name_at_the_end_only():
+    for line in [
+        "ExampleNews.com is an independent news agency devoted to reporting on harbour towns. Our team writes daily.",
+        "Jane’s Harbour Walks Blog",
+    ]:
+        text = "\n\n".join([PROSE, PROSE, line])
+        assert artifact_spans(text).get(span_of(text, line)) == "source_attribution", line
+        text = "\n\n".join([PROSE, line, PROSE, PROSE, PROSE, PROSE])
+        assert span_of(text, line) not in artifact_spans(text), line
+    line = "The harbour is a popular place for walks"  # not an outlet
+    text = "\n\n".join([PROSE, PROSE, line])
+    assert span_of(text, line) not in artifact_spans(text)

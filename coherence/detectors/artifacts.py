@@ -668,6 +668,23 @@ _RULES: tuple[_Rule, ...] = (
         "correction prompt or page-template leftover",
     ),
     _rule(
+        "source_attribution",
+        r"^(?!(He|She|It|They|We|This|That|There)\s)(?-i:[A-Z][\w.'’-]*(\s[A-Z][\w.'’-]*){0,4}) (is|was) (an?|the) ([\w-]+ ){0,3}"
+        r"(news (agency|site|outlet|organi[sz]ation|service|website|network)|website|web ?site|web publication|publication"
+        r"|magazine|blog|newspaper|media (company|outlet|organi[sz]ation))\b",
+        0.9,
+        "the source outlet's 'about' blurb at the end",
+        whole_line=False,
+        bottom_only=True,
+    ),
+    _rule(
+        "source_attribution",
+        r"^(?-i:[A-Z][\w’'.&-]*(\s[\w’'.&-]+){0,5}\s(Blog|News|Times|Post|Report|Daily|Gazette|Journal|Tribune|Herald|Magazine))$",
+        0.88,
+        "name of the source outlet or blog at the end",
+        bottom_only=True,
+    ),
+    _rule(
         "error_page",
         r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
         0.93,
