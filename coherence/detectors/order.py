@@ -15,6 +15,7 @@ sample of ``permutations`` orders). Intact articles sit well above 0; shuffled o
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 
@@ -24,6 +25,18 @@ import numpy as np
 def _normalize(v: np.ndarray) -> np.ndarray:
     norm = np.linalg.norm(v, axis=-1, keepdims=True)
     return v / np.where(norm > 0, norm, 1.0)
+
+
+@functools.lru_cache(maxsize=256)
+def _orders(n: int, exhaustive_up_to: int, permutations: int, seed: int) -> np.ndarray:
+    """Every order of ``n`` paragraphs, or a seeded sample of them (the same for every article)."""
+    if n <= exhaustive_up_to:
+        orders = np.array(list(itertools.permutations(range(n))))
+    else:
+        rng = np.random.default_rng(seed)
+        orders = np.array([rng.permutation(n) for _ in range(permutations)])
+    orders.flags.writeable = False  # shared between calls
+    return orders
 
 
 class ParagraphOrder:
@@ -59,11 +72,8 @@ class ParagraphOrder:
         self.seed = seed
 
     def orders(self, n: int) -> np.ndarray:
-        """The orders the article's own is compared with (rows of paragraph indices)."""
-        if n <= self.exhaustive_up_to:
-            return np.array(list(itertools.permutations(range(n))))
-        rng = np.random.default_rng(self.seed)
-        return np.array([rng.permutation(n) for _ in range(self.permutations)])
+        """The orders the article's own is compared with (rows of paragraph indices; read-only)."""
+        return _orders(n, self.exhaustive_up_to, self.permutations, self.seed)
 
     def z_score(
         self,
