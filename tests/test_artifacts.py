@@ -656,3 +656,22 @@ def test_source_outlet_blurb_and_blog_name_at_the_end_only():
     line = "The harbour is a popular place for walks"  # not an outlet
     text = "\n\n".join([PROSE, PROSE, line])
     assert span_of(text, line) not in artifact_spans(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("Home » News » Mayor opens the new harbour bridge", "navigation"),
+        ("ANALYSIS | Has the harbour plan really changed the town?", "related_links"),
+        ("• Mayor opens new bridge • Video: Storm hits the harbour", "related_links"),
+    ],
+)
+def test_breadcrumbs_and_labelled_story_links(line, category):
+    text = "\n\n".join([PROSE, line, PROSE])
+    assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+def test_a_pipe_inside_a_sentence_is_not_a_story_link():
+    line = "Sales rose | fell in the harbour towns, the council said in its report on Monday."
+    text = "\n\n".join([PROSE, line, PROSE])
+    assert span_of(text, line) not in artifact_spans(text)

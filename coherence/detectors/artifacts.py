@@ -685,6 +685,18 @@ _RULES: tuple[_Rule, ...] = (
         bottom_only=True,
     ),
     _rule(
+        "navigation",
+        r"^(home|news|front page)\s*[»›>/|]\s*\S[^.!?]{0,40}\s*[»›>/|]\s*\S",
+        0.92,
+        "breadcrumb trail",
+    ),
+    _rule(
+        "related_links",
+        r"^(?-i:[A-Z]{4,12}) \| (?-i:[A-Z‘'\"“#\d])[^|]{10,150}$|^•\s[^•]{5,80}\s•\s[^•]{5,80}",
+        0.9,
+        "labelled or bulleted link to another story (ANALYSIS | ..., • ... • ...)",
+    ),
+    _rule(
         "error_page",
         r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
         0.93,
