@@ -51,6 +51,7 @@ def score(
     clean_text,
     boilerplate,
     backend,
+    workers,
     cache_dir,
     resume,
     shard_size,
@@ -72,6 +73,7 @@ def score(
         embedder=Embedder(model, device=device, batch_size=batch_size, backend=backend, cache_dir=cache_dir),
         include_clean_text=clean_text,
         boilerplate_detector=_fit_boilerplate(input_path, fields) if boilerplate else None,
+        workers=workers,
     )
     show = sys.stderr.isatty() if progress is None else progress
     settings = dict(

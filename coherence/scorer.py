@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -25,6 +26,7 @@ from coherence.detectors.topics import CorpusTopics
 from coherence.detectors.unit_fit import ParagraphFit, SentenceFit
 from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
+from coherence.host_pool import HostPool
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
 from coherence.report import Report
 from coherence.scoring import QualityModel, is_scoreable
@@ -81,6 +83,10 @@ class Scorer:
         In :meth:`score_many`, overlap the stages of consecutive chunks: a helper thread reads and
         prepares chunk i+2 and another embeds chunk i+1 while this one finishes chunk i (the
         model releases the GIL). Results are the same either way.
+    workers:
+        Processes that prepare and finish articles in :meth:`score_many` (see
+        :mod:`coherence.host_pool`) while this one reads, embeds and keeps the corpus index: for a
+        GPU, which one process cannot keep busy. 0 (the default) does all host work in this process.
     blas_threads:
         Threads numpy's BLAS may use while :meth:`score_many` runs (see :mod:`coherence.blas_threads`):
         the detectors' matrices are small, and idle BLAS threads spin on CPU the model needs.
@@ -115,6 +121,7 @@ class Scorer:
         corpus_threshold: float = 0.8,
         include_clean_text: bool = False,
         prefetch: bool = True,
+        workers: int = 0,
         blas_threads: int | None = 1,
     ) -> None:
         self.model = model
@@ -142,6 +149,7 @@ class Scorer:
         self.corpus_threshold = corpus_threshold
         self.include_clean_text = include_clean_text
         self.prefetch = prefetch
+        self.workers = workers
         self.blas_threads = blas_threads
 
     # -- public API -------------------------------------------------------------------------
@@ -176,17 +184,20 @@ class Scorer:
                 if isinstance(analysis, Analysis):
                     _add_to_corpus(index, Report(id=item.id, signals={}, analysis=analysis))
         chunks = iter(lambda: list(itertools.islice(numbered, self.chunk_size)), [])
-        staged = (self._prepare_chunk(chunk) for chunk in chunks)
-        if self.prefetch:
-            staged = _prefetch(staged, depth=1)
-        embedded = (self._embed(prepared) for prepared in staged)
-        if self.prefetch:
-            embedded = _prefetch(embedded, depth=1)
-        for prepared in embedded:
-            for report in self.finish_many(prepared):
-                if index is not None and report.error is None and report.analysis is not None:
-                    _add_to_corpus(index, report)
-                yield report
+        with contextlib.ExitStack() as stack:
+            pool = stack.enter_context(HostPool(self, self.workers)) if self.workers else None
+            staged = pool.prepare(chunks) if pool else (self._prepare_chunk(chunk) for chunk in chunks)
+            if self.prefetch:
+                staged = _prefetch(staged, depth=1)
+            embedded = (self._embed(prepared) for prepared in staged)
+            if self.prefetch:
+                embedded = _prefetch(embedded, depth=1)
+            finished = pool.finish(embedded) if pool else map(self.finish_many, embedded)
+            for reports in finished:
+                for report in reports:
+                    if index is not None and report.error is None and report.analysis is not None:
+                        _add_to_corpus(index, report)
+                    yield report
 
     def score_frame(self, frame, *, text: str = "text", title: str = "title", id: str = "id"):
         """Score a pandas DataFrame; returns one row per input row with the report's columns."""

@@ -35,6 +35,13 @@ def test_score_writes_one_record_per_input_line(scores):
     assert records[0]["flags"] and records[1]["error"] is None
 
 
+def test_score_with_worker_processes_writes_the_same_records(small_corpus, scores, tmp_path):
+    out = tmp_path / "pooled.jsonl"
+    result = CliRunner().invoke(main, ["score", str(small_corpus), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert read_records(out) == read_records(scores)
+
+
 def test_score_to_parquet_and_stdout(small_corpus, tmp_path):
     result = CliRunner().invoke(main, ["score", str(small_corpus), "-o", str(tmp_path / "s.parquet")])
     assert result.exit_code == 0

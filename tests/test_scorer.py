@@ -148,6 +148,29 @@ def test_overlapped_stages_give_the_same_reports_in_order(embedder, fixture_arti
     assert overlapped == serial
 
 
+def test_worker_processes_give_the_same_reports_in_order(embedder, fixture_articles):
+    from coherence import Scorer
+
+    records = [*fixture_articles.values(), {"id": "no-text"}, *fixture_articles.values()]
+    pooled = [r.to_dict() for r in Scorer(embedder=embedder, chunk_size=3, workers=2).score_many(records)]
+    serial = [r.to_dict() for r in Scorer(embedder=embedder, chunk_size=3, prefetch=False).score_many(records)]
+    assert len(pooled) == len(records)
+    assert pooled == serial
+    assert any((r.get("corpus") or {}).get("duplicate_of") for r in pooled)  # the corpus index saw them all
+
+
+def test_stopping_early_stops_the_worker_processes(embedder, fixture_articles):
+    import multiprocessing
+
+    from coherence import Scorer
+
+    reports = Scorer(embedder=embedder, chunk_size=2, workers=1).score_many(list(fixture_articles.values()) * 3)
+    next(reports)
+    assert multiprocessing.active_children()
+    reports.close()
+    assert multiprocessing.active_children() == []
+
+
 def test_stopping_early_leaves_no_stage_running(embedder, fixture_articles):
     import threading
 

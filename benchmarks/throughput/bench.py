@@ -71,7 +71,11 @@ def _scorer(args):
 
     embedder = Embedder(args.model, backend=args.backend, device=args.device, batch_size=args.batch_size).load()
     return Scorer(
-        embedder=embedder, chunk_size=args.chunk_size, max_chars=args.max_chars, prefetch=args.measure != "serial"
+        embedder=embedder,
+        chunk_size=args.chunk_size,
+        max_chars=args.max_chars,
+        prefetch=args.measure != "serial",
+        workers=args.workers if args.measure == "pipeline" else 0,
     )
 
 
@@ -261,6 +265,7 @@ def child_main(argv) -> None:
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=0)
     args = parser.parse_args(argv)  # measure "serial": the pipeline without the prefetch thread
     result = measure(args)
     result["peak_rss_mb"] = round(peak_rss_mb(), 1)
@@ -271,7 +276,7 @@ def run_child(corpus: Path, measure_name: str, backend: str, args) -> dict:
     cmd = [
         sys.executable, __file__, "--child", "--corpus", str(corpus), "--measure", measure_name,
         "--backend", backend, "--chunk-size", str(args.chunk_size),
-        "--max-chars", str(args.max_chars), "--model", args.model,
+        "--max-chars", str(args.max_chars), "--model", args.model, "--workers", str(args.workers),
     ]  # fmt: skip
     if args.device:
         cmd += ["--device", args.device]
@@ -320,6 +325,9 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=None, help="default: the embedder's (256 CPU, 1024 GPU)")
     parser.add_argument("--chunk-size", type=int, default=128)
     parser.add_argument("--max-chars", type=int, default=100_000)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="pipeline: host-work processes (Scorer(workers=...)); 0: in process"
+    )
     parser.add_argument(
         "--alternate",
         type=int,

@@ -19,6 +19,13 @@ def engine_options(func):
             "on first use (about 1.8x faster on a CPU, cosine >= 0.99 to torch).",
         ),
         click.option(
+            "--workers",
+            default=0,
+            show_default=True,
+            help="Processes that split and analyse articles while this one embeds (local engine): for a GPU, "
+            "which one process cannot keep busy. 0: all in this process.",
+        ),
+        click.option(
             "--cache-dir",
             default=None,
             help="Keep embeddings on disk here (keyed by model and text): re-scoring costs no embedding.",

@@ -97,6 +97,7 @@ class ScoreActor:
         self.scorer = scorer
         self.scorer.corpus_duplicates = False  # done once, corpus-wide, by the driver
         self.scorer.prefetch = False
+        self.scorer.workers = 0  # Ray runs the actors in parallel; no process pool inside one
         self.scorer.embedder.load()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
