@@ -675,3 +675,25 @@ def test_a_pipe_inside_a_sentence_is_not_a_story_link():
     line = "Sales rose | fell in the harbour towns, the council said in its report on Monday."
     text = "\n\n".join([PROSE, line, PROSE])
     assert span_of(text, line) not in artifact_spans(text)
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("March 26th, 2017", "dateline"),
+        ("harbour-bridge-opening-600", "other"),
+        ("Uploaded By: HarbourFan", "byline"),
+    ],
+)
+def test_ordinal_dates_file_names_and_uploader_lines(line, category):
+    text = "\n\n".join([PROSE, line, PROSE])
+    assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+def test_author_tagline_under_the_headline():
+    line = "Jane Doe writes for the Example Daily and the Example Weekly"
+    text = "\n\n".join(["Harbour bridge opens", line, PROSE, PROSE, PROSE, PROSE])
+    assert artifact_spans(text).get(span_of(text, line)) == "byline"
+    prose = "Jane Doe writes for the council about the harbour and its many problems every week."
+    text = "\n\n".join(["Harbour bridge opens", prose, PROSE, PROSE, PROSE, PROSE])
+    assert span_of(text, prose) not in artifact_spans(text)  # a sentence, not a tagline

@@ -36,7 +36,7 @@ from coherence.units import Span, split_lines
 _I = re.IGNORECASE
 _SENTENCE_END = (".", "!", "?", '"', "”", "’", ")", "…")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}})"
+_DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+\d{{4}})"
 _SOCIAL = r"(?:facebook|twitter|whatsapp|linkedin|reddit|pinterest|tumblr|telegram|pocket|skype|email|print)"
 
 
@@ -113,7 +113,12 @@ _RULES: tuple[_Rule, ...] = (
         0.92,
         "engagement prompt",
     ),
-    _rule("byline", r"^(posted|written|reported|published|words|story|authored|submitted) by\b", 0.95, "byline"),
+    _rule(
+        "byline",
+        r"^(posted|written|reported|published|words|story|authored|submitted|uploaded|compiled) by\b",
+        0.95,
+        "byline",
+    ),
     _rule("byline", r"^posted (on|in)\b.{0,60}\bby\s+\S+$", 0.93, "byline"),
     _rule(
         "byline",
@@ -695,6 +700,20 @@ _RULES: tuple[_Rule, ...] = (
         r"^(?-i:[A-Z]{4,12}) \| (?-i:[A-Z‘'\"“#\d])[^|]{10,150}$|^•\s[^•]{5,80}\s•\s[^•]{5,80}",
         0.9,
         "labelled or bulleted link to another story (ANALYSIS | ..., • ... • ...)",
+    ),
+    _rule(
+        "other",
+        r"^[a-z0-9]+(-[a-z0-9]+){2,}(\.(jpe?g|png|gif|webp))?$",
+        0.88,
+        "image file name (media placeholder)",
+        case_sensitive=True,
+    ),
+    _rule(
+        "byline",
+        r"^(?!(He|She|It|They|We|This|That|There|His|Her)\s)(?-i:[A-Z][\w.'’-]+\s){1,3}(writes|reports) (for|from|about) [^.!?]{2,80}$",
+        0.88,
+        "author tagline under the headline",
+        top_only=True,
     ),
     _rule(
         "error_page",
