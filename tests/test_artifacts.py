@@ -697,3 +697,18 @@ def test_author_tagline_under_the_headline():
     prose = "Jane Doe writes for the council about the harbour and its many problems every week."
     text = "\n\n".join(["Harbour bridge opens", prose, PROSE, PROSE, PROSE, PROSE])
     assert span_of(text, prose) not in artifact_spans(text)  # a sentence, not a tagline
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("[Image via screen capture of a council video.]", "caption"),
+        ("—Copyright the Example Press", "legal"),
+        ("Related roundups: harbour bridge, town budget", "related_links"),
+        ("» examplenews.cn", "source_attribution"),
+        ("Art by Jane Doe with help from Example Images", "caption"),
+    ],
+)
+def test_more_credit_and_link_lines(line, category):
+    text = "\n\n".join([PROSE, line, PROSE])
+    assert artifact_spans(text).get(span_of(text, line)) == category

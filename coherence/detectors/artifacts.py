@@ -564,7 +564,7 @@ _RULES: tuple[_Rule, ...] = (
         "source_attribution",
         r"^[\w.&'’ \[\]()-]{1,40}\s*[–—:|-]\s*(https?://|www\.)[\w.-]+\.[a-z]{2,6}(/[\w.-]*)?/?$"
         r"|^(https?://|www\.)[\w.-]+\.[a-z]{2,6}/?\s*[–—:|-]\s*[^.!?:/]{1,60}$"
-        r"|^(www\.)?[\w-]+(\.[\w-]+)*\.(com|org|net|co\.uk|info|news|gov|tv|us|ca|io)$",
+        r"|^[»›>•-]?\s*(www\.)?[\w-]+(\.[\w-]+)*\.(com|org|net|co\.uk|info|news|gov|tv|us|ca|io|cn|de|fr|ru|in|au|ie|nz|eu)$",
         0.9,
         "link to the source site (or a bare domain)",
     ),
@@ -629,7 +629,7 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "caption",
-        r"^\[(image|photo|picture|pic|video|graphic)s?\s*:[^\]]{1,160}\]$",
+        r"^\[(image|photo|picture|pic|video|graphic)s?\b[^\]]{1,160}\]$",
         0.92,
         "bracketed image label",
     ),
@@ -714,6 +714,24 @@ _RULES: tuple[_Rule, ...] = (
         0.88,
         "author tagline under the headline",
         top_only=True,
+    ),
+    _rule(
+        "legal",
+        r"^\W*(copyright|©)\b[^.!?]{0,60}$",
+        0.9,
+        "copyright line",
+    ),
+    _rule(
+        "caption",
+        r"^(art|artwork|illustration|graphic|photo|photos|image|images|photography) by\b[^.!?]{0,100}$",
+        0.9,
+        "illustration or photo credit",
+    ),
+    _rule(
+        "related_links",
+        r"^related\s+\w+\s*:",
+        0.9,
+        "related-links label",
     ),
     _rule(
         "error_page",
