@@ -1,7 +1,7 @@
 """Fit the drift detector's off-topic unit model on the dev half of the BBC splice benchmark.
 
     python -m coherence.training.train_drift [--data ../shared/data] [--budget 0.02] \\
-        [-o coherence/data/drift_model.json]
+        [--also-budgets 0.015 ...] [-o coherence/data/drift_model.json]
 
 Run from the repository root (it builds documents with :mod:`benchmarks.drift.splices`; the
 embeddings come from the benchmark's on-disk cache). Only the DEV half of the BBC splice benchmark
@@ -20,7 +20,7 @@ was fitted on. Each of these articles is assigned to a fold and gives three docu
    flagged, a sentence head fitted in the same folds, and out-of-fold sentence probabilities.
 3. Thresholds: the (paragraph, sentence) pair with the best mean of the different- and same-topic
    unit F1 whose share of unmodified articles with any flag is at most ``--budget``, all out of fold
-   (the best pair at a few other budgets is printed too).
+   (the best pair at a few other budgets is printed too; ``--also-budgets`` saves those models as well).
 4. The heads are refitted on all the dev rows (the no-headline heads on the same rows without the
    headline columns) and saved with the chosen thresholds and the cross-validated numbers.
 """
@@ -94,13 +94,13 @@ SENTENCE_THRESHOLDS = tuple(np.round(np.arange(0.3, 0.991, 0.01), 2))
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def features_of(head: str) -> list[str]:
-    """The inputs of one head (see :data:`coherence.detectors.drift_model.HEADS`)."""
+def features_of(head: str, without: Sequence[str] = ()) -> list[str]:
+    """The inputs of one head (see :data:`coherence.detectors.drift_model.HEADS`), less ``without``."""
     names = PARAGRAPH_FEATURES if head.startswith("paragraph") else SENTENCE_FEATURES
+    drops = set(without)
     if head.endswith("no_headline"):
-        drops = NO_HEADLINE_DROPS if head.startswith("paragraph") else {"headline", "headline_median"}
-        names = tuple(n for n in names if n not in drops)
-    return list(names)
+        drops |= NO_HEADLINE_DROPS if head.startswith("paragraph") else {"headline", "headline_median"}
+    return [n for n in names if n not in drops]
 
 
 def unit_labels(spans: Sequence, gold: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -196,6 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--budget", type=float, default=0.02, help="most unmodified dev articles flagged (CV)")
     parser.add_argument(
+        "--also-budgets",
+        type=float,
+        nargs="*",
+        default=[],
+        help="also save the model chosen at these budgets, as OUTPUT_STEM.budgetB.json",
+    )
+    parser.add_argument("--without", nargs="*", default=[], help="measurements left out (ablation)")
+    parser.add_argument(
         "--keep-quality-test", action="store_true", help="also train on the quality test split's articles"
     )
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "coherence" / "data" / "drift_model.json")
@@ -221,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # 1. Paragraph rows, nothing flagged; C by out-of-fold log loss.
     base = t.detect(UnitModel(heads={}), every)
-    pfeat = features_of("paragraph")
+    pfeat = features_of("paragraph", args.without)
     P, py, pwhere, _ = t.stack(base, "paragraph", pfeat)
     pfold = folds[[i for i, _ in pwhere]]
     best_c, best_loss = C_GRID[0], np.inf
@@ -236,9 +244,10 @@ def main(argv: list[str] | None = None) -> int:
     par_heads = [UnitModel.fit_head(P[pfold != k], py[pfold != k], pfeat, C=best_c) for k in range(args.folds)]
 
     # 2-3. Paragraph thresholds; sentence rows and heads out of fold; thresholds by the budget.
-    sfeat = features_of("sentence")
+    sfeat = features_of("sentence", args.without)
     best = None
     at_budget: dict[float, tuple] = {}
+    tracked = sorted({*OTHER_BUDGETS, *args.also_budgets})
     for pt in PARAGRAPH_THRESHOLDS:
         results = {}
         for k in range(args.folds):
@@ -260,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                 value = (ev["different"]["f1"] + ev["same"]["f1"]) / 2
                 if ev["unmodified_flagged"] <= args.budget and (here is None or value > here[0]):
                     here = (value, pt, st, C, ev)
-                for b in OTHER_BUDGETS:
+                for b in tracked:
                     if ev["unmodified_flagged"] <= b and (b not in at_budget or value > at_budget[b][0]):
                         at_budget[b] = (value, pt, st, C, ev)
             if here is None:
@@ -283,51 +292,57 @@ def main(argv: list[str] | None = None) -> int:
     if best is None:
         print("no setting within the budget", file=sys.stderr)
         return 1
-    value, pt, st, sentence_c, ev = best
-
-    # 4. Final heads on all dev rows.
-    results = {}
-    for k in range(args.folds):
-        model = UnitModel(heads={"paragraph": par_heads[k]}, paragraph_threshold=pt, sentence_threshold=np.inf)
-        results |= t.detect(model, [i for i in every if folds[i] == k])
-    S, sy, _, strain = t.stack(results, "sentence", sfeat)
-    S, sy = S[strain], sy[strain]
-    heads = {}
-    for head in ("paragraph", "paragraph_no_headline", "sentence", "sentence_no_headline"):
-        rows, labels, names = (P, py, pfeat) if head.startswith("paragraph") else (S, sy, sfeat)
-        wanted = features_of(head)
-        cols = [names.index(f) for f in wanted]
-        heads[head] = UnitModel.fit_head(
-            rows[:, cols], labels, wanted, C=best_c if head.startswith("paragraph") else sentence_c
+    command = " ".join(["python -m coherence.training.train_drift", *(sys.argv[1:] if argv is None else argv)])
+    outputs = [(args.budget, args.output, best)]
+    for b in args.also_budgets:
+        if b not in at_budget:
+            print(f"budget {b}: no setting within it", file=sys.stderr)
+            continue
+        outputs.append((b, args.output.with_name(f"{args.output.stem}.budget{b}{args.output.suffix}"), at_budget[b]))
+    for budget, output, (_value, pt, st, sentence_c, ev) in outputs:
+        # 4. Final heads on all dev rows.
+        results = {}
+        for k in range(args.folds):
+            model = UnitModel(heads={"paragraph": par_heads[k]}, paragraph_threshold=pt, sentence_threshold=np.inf)
+            results |= t.detect(model, [i for i in every if folds[i] == k])
+        S, sy, _, strain = t.stack(results, "sentence", sfeat)
+        S, sy = S[strain], sy[strain]
+        heads = {}
+        for head in ("paragraph", "paragraph_no_headline", "sentence", "sentence_no_headline"):
+            rows, labels, names = (P, py, pfeat) if head.startswith("paragraph") else (S, sy, sfeat)
+            wanted = features_of(head, args.without)
+            cols = [names.index(f) for f in wanted]
+            heads[head] = UnitModel.fit_head(
+                rows[:, cols], labels, wanted, C=best_c if head.startswith("paragraph") else sentence_c
+            )
+        final = UnitModel(heads=heads, paragraph_threshold=pt, sentence_threshold=st)
+        cv = {
+            "different_f1": round(ev["different"]["f1"], 4),
+            "same_f1": round(ev["same"]["f1"], 4),
+            "different_precision": round(ev["different"]["precision"], 4),
+            "different_recall": round(ev["different"]["recall"], 4),
+            "same_precision": round(ev["same"]["precision"], 4),
+            "same_recall": round(ev["same"]["recall"], 4),
+            "unmodified_flagged": round(ev["unmodified_flagged"], 4),
+        }
+        final.save(
+            output,
+            trained=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
+            command=command,
+            data=(
+                f"BBC splice benchmark, dev half only: {len(articles)} articles"
+                f"{'' if args.keep_quality_test else ' outside the quality test split'}, {len(docs)} documents"
+            ),
+            paragraph_C=best_c,
+            sentence_C=sentence_c,
+            cross_validation=f"{args.folds} folds by article (donors from the same fold), budget {budget}",
+            cv_out_of_fold=cv,
         )
-    final = UnitModel(heads=heads, paragraph_threshold=pt, sentence_threshold=st)
-    cv = {
-        "different_f1": round(ev["different"]["f1"], 4),
-        "same_f1": round(ev["same"]["f1"], 4),
-        "different_precision": round(ev["different"]["precision"], 4),
-        "different_recall": round(ev["different"]["recall"], 4),
-        "same_precision": round(ev["same"]["precision"], 4),
-        "same_recall": round(ev["same"]["recall"], 4),
-        "unmodified_flagged": round(ev["unmodified_flagged"], 4),
-    }
-    final.save(
-        args.output,
-        trained=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d"),
-        command=" ".join(["python -m coherence.training.train_drift", *(sys.argv[1:] if argv is None else argv)]),
-        data=(
-            f"BBC splice benchmark, dev half only: {len(articles)} articles"
-            f"{'' if args.keep_quality_test else ' outside the quality test split'}, {len(docs)} documents"
-        ),
-        paragraph_C=best_c,
-        sentence_C=sentence_c,
-        cross_validation=f"{args.folds} folds by article (donors from the same fold), budget {args.budget}",
-        cv_out_of_fold=cv,
-    )
-    for relation in ("different", "same"):
-        kinds = ", ".join(f"{k} {ev[relation][k]['recall']:.2f}" for k in splices.SPLICE_KINDS)
-        print(f"out-of-fold recall, {relation} topic: {kinds}")
-    print(f"chosen: paragraph threshold {pt}, sentence threshold {st}, C {best_c} / {sentence_c}; CV {cv}")
-    print(f"wrote {args.output}")
+        for relation in ("different", "same"):
+            kinds = ", ".join(f"{k} {ev[relation][k]['recall']:.2f}" for k in splices.SPLICE_KINDS)
+            print(f"budget {budget}: out-of-fold recall, {relation} topic: {kinds}")
+        print(f"budget {budget}: paragraph threshold {pt}, sentence threshold {st}, C {best_c} / {sentence_c}; CV {cv}")
+        print(f"wrote {output}")
     return 0
 
 
