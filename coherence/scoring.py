@@ -57,6 +57,9 @@ def _hinge(signals: dict[str, float], name: str, below: float) -> float:
     return max(0.0, below - float(value))
 
 
+#: ``paragraph_disorder`` counts an article's own paragraph order as no better than chance below this z-score.
+ORDER_Z_BELOW = 2.0
+
 #: Each feature: (the signal it comes from, how it is computed). All are 0 for a clean article.
 FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "artifact_fraction": ("artifact_fraction", lambda s: _get(s, "artifact_fraction")),
@@ -81,10 +84,11 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "too_short": ("content_words", lambda s: max(0.0, 1.0 - _get(s, "content_words", 100.0) / 100.0)),
     "sentence_evidence": ("max_sentence_evidence", lambda s: max(0.0, _get(s, "max_sentence_evidence"))),
     "paragraph_evidence": ("max_paragraph_evidence", lambda s: max(0.0, _get(s, "max_paragraph_evidence"))),
-    # paragraphs out of order: both order signals must say so (each alone misreads some real layouts)
+    # paragraphs out of order: both order signals must say so (each alone misreads some real layouts); the
+    # article's own order less than 2 standard deviations better than random orders (session 5; was 1)
     "paragraph_disorder": (
         "paragraph_order_z",
-        lambda s: _hinge(s, "paragraph_order_z", 1.0) * _hinge(s, "paragraph_position_corr", 1.0),
+        lambda s: _hinge(s, "paragraph_order_z", ORDER_Z_BELOW) * _hinge(s, "paragraph_position_corr", 1.0),
     ),
     "ends_open": ("ends_open", lambda s: _get(s, "ends_open")),
     # the most suspect sentence's / paragraph's spliced-in logit above 2 (coherence/detectors/unit_fit.py)

@@ -100,7 +100,7 @@ def test_quality_falls_as_a_defect_grows(model, name):
 @pytest.mark.parametrize("position", [0.2, -0.5])
 def test_quality_falls_as_paragraph_order_gets_no_better_than_chance(model, position):
     signals = {**CLEAN_SIGNALS, "paragraph_position_corr": position}
-    qualities = [model.score({**signals, "paragraph_order_z": z})[0] for z in (2.5, 1.0, 0.0, -1.5)]
+    qualities = [model.score({**signals, "paragraph_order_z": z})[0] for z in (3.0, 2.0, 0.5, -1.5)]
     assert qualities[0] == qualities[1] > qualities[2] > qualities[3]
 
 
