@@ -16,7 +16,7 @@ def engine_options(func):
             default="torch",
             show_default=True,
             help="Embedding backend: onnx is an int8 CPU model built locally from the same weights "
-            "on first use (about 1.8x faster on a CPU, cosine >= 0.99 to torch).",
+            "on first use (1.6-3x faster on a CPU, most where it has int8 instructions; cosine >= 0.99 to torch).",
         ),
         click.option(
             "--workers",
