@@ -400,7 +400,10 @@ def signal_distributions(
         for g in names:
             values = [(r.get("signals") or {}).get(signal) for r in groups[g]]
             data.append([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))])
-        labels = [f"{g} (n={len(groups[g])})" for g in names]
+        labels = [
+            f"{g} (n={len(d)})" if len(d) == len(groups[g]) else f"{g} (n={len(d)} of {len(groups[g])})"
+            for g, d in zip(names, data, strict=True)
+        ]  # the values behind the box: articles without this signal (e.g. no headline) are left out
         ax.boxplot(
             [d if d else [np.nan] for d in data],
             vert=False,
@@ -427,7 +430,12 @@ def signal_distributions(
         ax.tick_params(axis="y", labelsize=8)
     for k in range(len(signals), nrows * cols):
         axes[k // cols][k % cols].set_visible(False)
-    fig.suptitle(f"Signals per {by}", x=0.01, ha="left", fontsize=11)
+    fig.suptitle(
+        f"Signals per {by} (n: articles with a value; dots: each article, where a {by} has 30 or fewer)",
+        x=0.01,
+        ha="left",
+        fontsize=11,
+    )
     return fig
 
 

@@ -87,6 +87,15 @@ def test_not_headline_repeats(text):
     assert detector.repeats(text, detector.find(text, TITLE), skip=skip) == []
 
 
+@pytest.mark.parametrize("separator", ["* * *", "*  *  *", "— 2 —", "Brody –"])
+def test_a_separator_line_is_never_the_inferred_headline(separator):
+    text = (
+        "A long opening paragraph about the harbour council's vote on dredging, which ended late on Monday.\n\n"
+        f"{separator}\n\nThe second part of the story goes on for a good many more words than the line above it."
+    )
+    assert HeadlineDetector().find(text, None) is None
+
+
 def _article(i: int) -> str:
     topics = ["rail strike", "harbour dredging", "school meals", "library hours", "bus fares", "park fees"]
     return (

@@ -100,6 +100,8 @@ class HeadlineDetector:
         words = line.split()
         if not 2 <= len(words) <= self.max_headline_words or len(line) > 200:
             return False
+        if len(_WORD.findall(line)) < 2:  # a separator ("* * *") or a lone number is no headline
+            return False
         keys = headline_keys(line)
         repeated = any(s.start != span.start and headline_keys(s.text(text)) & keys for s in lines[:10])
         if repeated:
