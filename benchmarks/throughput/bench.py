@@ -35,6 +35,7 @@ import gzip
 import itertools
 import json
 import os
+import platform
 import resource
 import subprocess
 import sys
@@ -59,6 +60,21 @@ def write_corpus(n: int, path: Path) -> None:
         for i, r in enumerate(itertools.islice(itertools.cycle(records), n)):
             rep = i // len(records)
             out.write(json.dumps({**r, "id": r["id"] + (f"~r{rep}" if rep else "")}, ensure_ascii=False) + "\n")
+
+
+def machine_description() -> str:
+    """CPU model and count (ratios depend on the CPU: int8 ONNX gains most where it has VNNI)."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+        flags = next(x for x in Path("/proc/cpuinfo").read_text().splitlines() if x.startswith("flags"))
+        extras = [f for f in ("avx2", "avx512f", "avx512_vnni", "avx_vnni", "amx_int8") if f in flags.split()]
+    except (OSError, StopIteration):
+        extras = []
+    return f"{model}, {os.cpu_count()} CPUs{', ' + ' '.join(extras) if extras else ''}"
 
 
 def peak_rss_mb() -> float:
@@ -337,6 +353,8 @@ def main() -> None:
     )
     parser.add_argument("--json", default=None, help="Also write the results here.")
     args = parser.parse_args()
+    machine = machine_description()
+    print(f"machine: {machine}", flush=True)
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.articles:
@@ -385,7 +403,7 @@ def main() -> None:
                 growth = rows[-1]["pipeline"]["peak_rss_mb"] / rows[0]["pipeline"]["peak_rss_mb"]
                 print(f"{backend}: peak memory {rows[-1]['articles']} / {rows[0]['articles']} articles: {growth:.2f}x")
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps({"machine": machine, "results": results}, indent=2))
 
 
 if __name__ == "__main__":
