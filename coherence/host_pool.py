@@ -21,25 +21,24 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from coherence.blas_threads import blas_threads
+
 _scorer: Any = None  # the worker's scorer, set by _start_worker
-_blas_limit: Any = None  # kept alive: the worker's BLAS thread limit
 
 
 def _start_worker(scorer) -> None:
-    global _scorer, _blas_limit
+    global _scorer
     _scorer = scorer
-    if scorer.blas_threads is not None:
-        from threadpoolctl import threadpool_limits
-
-        _blas_limit = threadpool_limits(limits=scorer.blas_threads, user_api="blas")
 
 
 def _prepare(chunk):
-    return _scorer._prepare_chunk(chunk)
+    with blas_threads(_scorer.blas_threads):
+        return _scorer._prepare_chunk(chunk)
 
 
 def _finish(prepared):
-    return _scorer.finish_many(prepared)
+    with blas_threads(_scorer.blas_threads):
+        return _scorer.finish_many(prepared)
 
 
 class HostPool:

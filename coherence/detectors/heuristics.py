@@ -156,7 +156,7 @@ class DocumentHeuristics:
         symbol_ratio = symbols / n_words if n_words else 0.0
         bullet_lines = sum(ln.startswith(_BULLETS) for ln in lines) / len(lines) if lines else 0.0
         ellipsis_lines = sum(ln.endswith(_ELLIPSES) for ln in lines) / len(lines) if lines else 0.0
-        alpha_words = sum(w.isalpha() or any(map(str.isalpha, w)) for w in words) / n_words if n_words else 0.0
+        alpha_words = sum(any(map(str.isalpha, w)) for w in words) / n_words if n_words else 0.0
         stop_words = sum(map(_GOPHER_STOP_WORDS.__contains__, lowered))
         quality_pass = (
             50 <= n_words <= 100_000
