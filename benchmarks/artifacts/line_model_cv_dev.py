@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from coherence.detectors.artifacts import ArtifactDetector, non_article_page  # noqa: E402
 from coherence.detectors.boilerplate import BoilerplateDetector  # noqa: E402
+from coherence.detectors.line_features import FEATURE_NAMES  # noqa: E402
 from coherence.detectors.line_model import load_line_model  # noqa: E402
 from coherence.training.train_lines import (  # noqa: E402
     THRESHOLDS,
@@ -79,6 +80,7 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--labels", type=Path, default=ROOT / "benchmarks" / "labels" / "artifact_lines.jsonl")
     ap.add_argument("--folds", type=int, default=20)
+    ap.add_argument("--misses", action="store_true", help="list the artifact lines missed at the shipped threshold")
     args = ap.parse_args(argv)
 
     model = load_line_model()
@@ -109,6 +111,31 @@ def main(argv=None):
         idx = np.array([r["label"]["category"] == cat for r in d["rows"]])
         counts = [int(m[idx].sum()) for m in (rule, single, single | boiler)]
         print(f"{cat:20} {n:3d}  " + " / ".join(f"{k:3d}" for k in counts))
+    if args.misses:
+        print_misses(d, single | boiler, probs, model.threshold)
+
+
+def miss_reason(row: dict, prob: float, threshold: float) -> str:
+    """Why a labelled artifact line was missed: a rule flag touches it without covering half, a rule's
+    pattern matches it but its position or length condition kept it from flagging, or no rule knows its
+    form (then the out-of-fold model probability)."""
+    if row["touched"]:
+        return "rule flag touches it, covers under half"
+    if row["x"][FEATURE_NAMES.index("rule_pattern_hit")]:
+        return f"pattern matches, rule too strict (model p={prob:.2f})"
+    return f"no rule; model p={prob:.2f} < {threshold:.2f}"
+
+
+def print_misses(d: dict, found: np.ndarray, probs: np.ndarray, threshold: float) -> None:
+    """One line per missed dev artifact line (dev only): category, batch, reason, position, text head."""
+    print("\nmissed dev artifact lines (single article + boilerplate)")
+    for i, row in enumerate(d["rows"]):
+        if row["y"] and not found[i]:
+            lab = row["label"]
+            print(
+                f"{lab['category']:18} b{lab.get('batch', 1)} line {lab['line']:3d} {miss_reason(row, probs[i], threshold):45}"
+                f" | {row['text'][:90]!r}"
+            )
 
 
 if __name__ == "__main__":
