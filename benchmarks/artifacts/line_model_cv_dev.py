@@ -131,11 +131,8 @@ def print_misses(d: dict, found: np.ndarray, probs: np.ndarray, threshold: float
     print("\nmissed dev artifact lines (single article + boilerplate)")
     for i, row in enumerate(d["rows"]):
         if row["y"] and not found[i]:
-            lab = row["label"]
-            print(
-                f"{lab['category']:18} b{lab.get('batch', 1)} line {lab['line']:3d} {miss_reason(row, probs[i], threshold):45}"
-                f" | {row['text'][:90]!r}"
-            )
+            lab, reason = row["label"], miss_reason(row, probs[i], threshold)
+            print(f"{lab['category']:18} b{lab.get('batch', 1)} l{lab['line']:3d} {reason:44}| {row['text'][:80]!r}")
 
 
 if __name__ == "__main__":
