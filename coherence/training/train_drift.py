@@ -1,7 +1,7 @@
 """Fit the drift detector's off-topic unit model on the dev half of the BBC splice benchmark.
 
     python -m coherence.training.train_drift [--data ../shared/data] [--budget 0.015] \\
-        [--also-budgets 0.02 ...] [-o coherence/data/drift_model.json]
+        [--heads boosted|logistic] [--also-budgets 0.02 ...] [-o coherence/data/drift_model.json]
 
 Run from the repository root (it builds documents with :mod:`benchmarks.drift.splices`; the
 embeddings come from the benchmark's on-disk cache). Only the DEV half of the BBC splice benchmark
@@ -11,10 +11,15 @@ was fitted on. Each of these articles is assigned to a fold and gives three docu
 (unmodified, different-topic and same-topic splice) with donors from its own fold
 (:func:`benchmarks.drift.splices.build_groups`); the test half is never read.
 
+Heads (``--heads``): ``boosted`` (the default since session 6) fits scikit-learn's
+``HistGradientBoostingClassifier`` (``BOOSTED_SETTINGS`` in :mod:`coherence.detectors.drift_model`,
+``l2_regularization = 1 / C``) and saves its trees as JSON; ``logistic`` fits an L2 logistic regression
+(the shipped kind until session 5).
+
 1. Paragraph rows: every paragraph's measurements against all the other paragraphs (nothing
-   flagged yet), labelled 1 when at least half of it was spliced in. ``C`` of the L2 logistic
-   regression is chosen by grouped cross-validation (folds by source article, so no source's
-   three documents are split) on out-of-fold log loss.
+   flagged yet), labelled 1 when at least half of it was spliced in. ``C`` of the head is chosen by
+   grouped cross-validation (folds by source article, so no source's three documents are split) on
+   out-of-fold log loss.
 2. For each paragraph threshold: out-of-fold paragraph flags (the fold's model, with the
    detector's re-measuring rounds), then sentence rows measured against the paragraphs not
    flagged, a sentence head fitted in the same folds, and out-of-fold sentence probabilities.
@@ -37,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from coherence.detectors.drift import DriftDetector
-from coherence.detectors.drift_model import UnitModel
+from coherence.detectors.drift_model import BOOSTED_SETTINGS, UnitModel
 
 PARAGRAPH_FEATURES = (
     "topic",
@@ -118,9 +123,12 @@ def rows_of(measurements: dict[str, np.ndarray] | None, features: Sequence[str],
     return np.column_stack([np.broadcast_to(measurements[f], (n,)) for f in features])
 
 
-def fit_predict(rows, labels, train, test, features, C) -> tuple[dict, np.ndarray]:
+HEAD_KINDS = {"boosted": "trees", "logistic": "logistic"}  # --heads: the kind of UnitModel.fit_head
+
+
+def fit_predict(rows, labels, train, test, features, C, kind: str = "logistic") -> tuple[dict, np.ndarray]:
     """A head fitted on the ``train`` rows; its probabilities on the ``test`` rows."""
-    head = UnitModel.fit_head(rows[train], labels[train], features, C=C)
+    head = UnitModel.fit_head(rows[train], labels[train], features, C=C, kind=kind)
     model = UnitModel(heads={"h": head})
     return head, model.probability("h", {f: rows[test][:, k] for k, f in enumerate(features)}, int(test.sum()))
 
@@ -187,7 +195,8 @@ def log_loss(p: np.ndarray, y: np.ndarray) -> float:
     return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
+    """The command line of ``python -m coherence.training.train_drift``."""
     parser = argparse.ArgumentParser(
         prog="python -m coherence.training.train_drift", description=__doc__.splitlines()[0]
     )
@@ -206,10 +215,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--without", nargs="*", default=[], help="measurements left out (ablation)")
     parser.add_argument(
+        "--heads",
+        choices=sorted(HEAD_KINDS),
+        default="boosted",
+        help="gradient-boosted trees (default since session 6) or logistic regressions (until session 5)",
+    )
+    parser.add_argument(
         "--keep-quality-test", action="store_true", help="also train on the quality test split's articles"
     )
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "coherence" / "data" / "drift_model.json")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    kind = HEAD_KINDS[args.heads]
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     sys.path.insert(0, str(ROOT))
     from benchmarks.drift import splices
@@ -238,12 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     for C in C_GRID:
         oof = np.zeros(len(py))
         for k in range(args.folds):
-            _, oof[pfold == k] = fit_predict(P, py, pfold != k, pfold == k, pfeat, C)
+            _, oof[pfold == k] = fit_predict(P, py, pfold != k, pfold == k, pfeat, C, kind)
         loss = log_loss(oof, py)
         print(f"paragraph C={C}: out-of-fold log loss {loss:.4f}", flush=True)
         if loss < best_loss:
             best_c, best_loss = C, loss
-    par_heads = [UnitModel.fit_head(P[pfold != k], py[pfold != k], pfeat, C=best_c) for k in range(args.folds)]
+    par_heads = [
+        UnitModel.fit_head(P[pfold != k], py[pfold != k], pfeat, C=best_c, kind=kind) for k in range(args.folds)
+    ]
 
     # 2-3. Paragraph thresholds; sentence rows and heads out of fold; thresholds by the budget.
     sfeat = features_of("sentence", args.without)
@@ -260,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         for C in C_GRID:
             oof = np.zeros(len(sy))
             for k in range(args.folds):
-                _, oof[sfold == k] = fit_predict(S, sy, (sfold != k) & strain, sfold == k, sfeat, C)
+                _, oof[sfold == k] = fit_predict(S, sy, (sfold != k) & strain, sfold == k, sfeat, C, kind)
             for i in every:
                 results[i].sentence_probability = np.full(len(analyses[i].units.sentences), np.nan)
             for (i, j), p in zip(swhere, oof, strict=True):
@@ -315,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             wanted = features_of(head, args.without)
             cols = [names.index(f) for f in wanted]
             heads[head] = UnitModel.fit_head(
-                rows[:, cols], labels, wanted, C=best_c if head.startswith("paragraph") else sentence_c
+                rows[:, cols], labels, wanted, C=best_c if head.startswith("paragraph") else sentence_c, kind=kind
             )
         final = UnitModel(heads=heads, paragraph_threshold=pt, sentence_threshold=st)
         cv = {
@@ -334,6 +356,11 @@ def main(argv: list[str] | None = None) -> int:
             data=(
                 f"BBC splice benchmark, dev half only: {len(articles)} articles"
                 f"{'' if args.keep_quality_test else ' outside the quality test split'}, {len(docs)} documents"
+            ),
+            heads=(
+                f"boosted: HistGradientBoostingClassifier {BOOSTED_SETTINGS}, l2_regularization 1 / C"
+                if kind == "trees"
+                else "logistic: L2 logistic regression on standardised rows"
             ),
             paragraph_C=best_c,
             sentence_C=sentence_c,
