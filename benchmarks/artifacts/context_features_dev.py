@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Does context help the line model? Out-of-fold comparison on the DEV labels (test labels are never read).
+
+    python benchmarks/artifacts/context_features_dev.py            # ~2 min on the shared 2-core machine
+
+Every dev line gets the shipped model's features (``line_features``) and, for the variants, some of
+:data:`~coherence.detectors.line_features.CONTEXT_FEATURE_NAMES` (neighbours' pattern hits and shapes,
+place before the first / after the last sentence-like line, the rules' flagged share near, below and
+above the line, length against the median). Each variant is fitted and predicted as
+``train_lines`` does it (20 folds grouped by record, word buckets in 3+ records) for each ``C`` and
+word scale given; ``two-pass`` stacks a second logistic regression on the first pass's out-of-fold
+log-odds of the line, its neighbours and the record (same folds; the first pass of a training record
+saw the other folds, the usual stacking shortcut). Printed per variant: the model alone (average
+precision, recall at precision >= 0.95 and 0.97) and "rules OR model >= t" one article at a time, as
+the detector runs (the rules' title-based page rules left out, as in training). The rules were written
+on dev, so the combined rows are optimistic; the model-alone columns are the better guess for forms the
+rules do not know. Nothing is saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score
+from sklearn.model_selection import GroupKFold
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from coherence.detectors.artifacts import ArtifactDetector  # noqa: E402
+from coherence.detectors.line_features import (  # noqa: E402
+    CONTEXT_FEATURE_NAMES,
+    FEATURE_NAMES,
+    context_features,
+    covers_half,
+    touches,
+    word_matrix,
+)
+from coherence.training.train_lines import combined, fit, found_by, load_dev_labels, precision_recall  # noqa: E402
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "shipped features": (),
+    "+ all context": CONTEXT_FEATURE_NAMES,
+    "+ neighbours' flags and hits": (
+        "prev_pattern_hit",
+        "next_pattern_hit",
+        "flagged_share_within_2",
+        "flagged_share_below",
+        "flagged_share_above",
+    ),
+    "+ place around the sentences": (
+        "before_first_sentence",
+        "after_last_sentence",
+        "log_lines_before_first_sentence",
+        "log_lines_after_last_sentence",
+    ),
+    "+ neighbours' shapes, length": (
+        "prev_short_unpunctuated",
+        "next_short_unpunctuated",
+        "prev_sentence_like",
+        "next_sentence_like",
+        "log_chars_vs_median",
+    ),
+}
+
+
+def dev_records(labels_path: Path, data_dir: Path) -> tuple[dict[str, dict], list[dict]]:
+    """Every labelled dev record's lines (features, context features, texts) and one row per labelled line."""
+    detector = ArtifactDetector(line_model=None)
+    by_file = collections.defaultdict(list)
+    for d in load_dev_labels(labels_path):
+        by_file[d["file"]].append(d)
+    hit_column = FEATURE_NAMES.index("rule_pattern_hit")
+    records: dict[str, dict] = {}
+    rows = []
+    for name, labs in sorted(by_file.items()):
+        ids = {d["id"] for d in labs}
+        with gzip.open(data_dir / "news" / name, "rt", encoding="utf-8") as fh:
+            texts = {r["id"]: r["text"] for r in map(json.loads, fh) if r["id"] in ids}
+        for d in labs:
+            group, text = f"{name}:{d['id']}", texts[d["id"]]
+            if group not in records:
+                lines, flags, x = detector.line_features(text)
+                line_texts = [s.text(text) for s in lines]
+                flagged = [covers_half(flags, s) for s in lines]
+                hits = list(x[:, hit_column] > 0) if len(x) else []
+                context = context_features(line_texts, flagged, hits)
+                records[group] = {"x": x, "context": context, "texts": line_texts, "lines": lines, "flags": flags}
+            rec = records[group]
+            index = next(k for k, s in enumerate(rec["lines"]) if s.start >= d["start"] and s.end <= d["end"])
+            rows.append(
+                {
+                    "group": group,
+                    "index": index,
+                    "y": d["label"] != "content",
+                    "mixed": d["label"] == "mixed",
+                    "rule": found_by(rec["flags"], d),
+                    "touched": touches(rec["flags"], rec["lines"][index]),
+                }
+            )
+    return records, rows
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def second_pass_row(probs: np.ndarray, i: int) -> list[float]:
+    """The line's first-pass log-odds, its neighbours' (previous, next, highest within two lines), the
+    record's share of lines at p >= 0.5 and that share below the line."""
+    logit, n = _logit(probs), len(probs)
+    window = [j for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
+    return [
+        float(logit[i]),
+        float(logit[i - 1]) if i > 0 else -5.0,
+        float(logit[i + 1]) if i + 1 < n else -5.0,
+        max((float(logit[j]) for j in window), default=-5.0),
+        float(np.mean(probs >= 0.5)),
+        float(np.mean(probs[i + 1 :] >= 0.5)) if i + 1 < n else 0.0,
+    ]
+
+
+def report(name: str, probs: np.ndarray, y: np.ndarray, rule: np.ndarray, touched: np.ndarray) -> None:
+    alone = []
+    for target in (0.95, 0.97):
+        recalls = [
+            precision_recall(probs >= t, y)[1]
+            for t in np.arange(0.30, 1.0, 0.01)
+            if precision_recall(probs >= t, y)[0] >= target
+        ]
+        alone.append(f"{max(recalls):.3f}" if recalls else "  -  ")
+    both = []
+    for t in (0.90, 0.95, 0.97):
+        p, r, _, fp, _ = precision_recall(combined(rule, touched, probs, t), y)
+        both.append(f"{p:.3f}/{r:.3f} {fp:2d}")
+    ap = average_precision_score(y, probs)
+    print(f"{name:42} {ap:6.3f} {alone[0]:>7} {alone[1]:>7}   " + "   ".join(both))
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    ap.add_argument("--labels", type=Path, default=ROOT / "benchmarks" / "labels" / "artifact_lines.jsonl")
+    ap.add_argument("--settings", nargs="+", default=["1,1", "1,2"], help="C,word_scale pairs to fit")
+    ap.add_argument("--folds", type=int, default=20)
+    args = ap.parse_args(argv)
+
+    records, rows = dev_records(args.labels, args.data)
+    y = np.array([r["y"] for r in rows])
+    rule, touched = np.array([r["rule"] for r in rows]), np.array([r["touched"] for r in rows])
+    groups = np.array([r["group"] for r in rows])
+    fit_mask = ~np.array([r["mixed"] for r in rows])
+    base = np.array([records[r["group"]]["x"][r["index"]] for r in rows])
+    context = np.array([records[r["group"]]["context"][r["index"]] for r in rows])
+    words = word_matrix([records[r["group"]]["texts"][r["index"]] for r in rows])
+    folds = list(GroupKFold(n_splits=args.folds).split(base, y, groups))
+    p, r, *_ = precision_recall(rule, y)
+    print(f"dev lines {len(y)}, artifact {int(y.sum())}, records {len(records)}; rules only P {p:.3f} R {r:.3f}")
+    print(f"{'variant':42} {'AP':>6} {'R@.95':>7} {'R@.97':>7}   rules OR model, P/R fp at t = 0.90, 0.95, 0.97")
+    for setting in args.settings:
+        c, word_scale = (float(v) for v in setting.split(","))
+        print(f"-- C={c:g} word_scale={word_scale:g}")
+        for name, extra in VARIANTS.items():
+            x = np.hstack([base, context[:, [CONTEXT_FEATURE_NAMES.index(f) for f in extra]]])
+            probs = np.zeros(len(y))
+            for train, test in folds:
+                train = train[fit_mask[train]]
+                fitted = fit(x[train], words[train], y[train], groups[train], c, word_scale, 3)
+                probs[test] = fitted.predict_proba(x[test], words[test])
+            report(name, probs, y, rule, touched)
+            if extra:
+                continue
+            first_pass: dict[str, np.ndarray] = {}  # out of fold, every line of every record
+            for train, test in folds:
+                train = train[fit_mask[train]]
+                fitted = fit(x[train], words[train], y[train], groups[train], c, word_scale, 3)
+                for group in set(groups[test]):
+                    rec = records[group]
+                    first_pass[group] = fitted.predict_proba(rec["x"], word_matrix(rec["texts"]))
+            z = np.array([second_pass_row(first_pass[r["group"]], r["index"]) for r in rows])
+            stacked = np.zeros(len(y))
+            for train, test in folds:
+                train = train[fit_mask[train]]
+                stacked[test] = LogisticRegression(max_iter=2000).fit(z[train], y[train]).predict_proba(z[test])[:, 1]
+            report("two-pass (neighbours' first-pass scores)", stacked, y, rule, touched)
+
+
+if __name__ == "__main__":
+    main()
