@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Does context help the line model? Out-of-fold comparison on the DEV labels (test labels are never read).
 
-    python benchmarks/artifacts/context_features_dev.py            # ~2 min on the shared 2-core machine
+    python benchmarks/artifacts/context_features_dev.py                      # ~1 min on the shared machine
+    python benchmarks/artifacts/context_features_dev.py --holdout-batch 6    # fit on the other dev batches
 
 Every dev line gets the shipped model's features (``line_features``) and, for the variants, some of
 :data:`~coherence.detectors.line_features.CONTEXT_FEATURE_NAMES` (neighbours' pattern hits and shapes,
@@ -14,7 +15,10 @@ saw the other folds, the usual stacking shortcut). Printed per variant: the mode
 precision, recall at precision >= 0.95 and 0.97) and "rules OR model >= t" one article at a time, as
 the detector runs (the rules' title-based page rules left out, as in training). The rules were written
 on dev, so the combined rows are optimistic; the model-alone columns are the better guess for forms the
-rules do not know. Nothing is saved.
+rules do not know. ``--holdout-batch N`` fits on the other dev batches and scores batch N only (the
+two-pass variant's training rows then get their first pass from 20 inner folds); run from a checkout of
+a commit whose rules were written before batch N was labelled (with this script, ``context_features``
+and the current label file copied in), it estimates what the model adds on fresh lines. Nothing is saved.
 """
 
 from __future__ import annotations
@@ -103,6 +107,7 @@ def dev_records(labels_path: Path, data_dir: Path) -> tuple[dict[str, dict], lis
                     "mixed": d["label"] == "mixed",
                     "rule": found_by(rec["flags"], d),
                     "touched": touches(rec["flags"], rec["lines"][index]),
+                    "batch": d.get("batch", 1),
                 }
             )
     return records, rows
@@ -151,6 +156,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--labels", type=Path, default=ROOT / "benchmarks" / "labels" / "artifact_lines.jsonl")
     ap.add_argument("--settings", nargs="+", default=["1,1", "1,2"], help="C,word_scale pairs to fit")
     ap.add_argument("--folds", type=int, default=20)
+    ap.add_argument("--holdout-batch", type=int, default=None, help="fit on the other dev batches, score this one")
     args = ap.parse_args(argv)
 
     records, rows = dev_records(args.labels, args.data)
@@ -161,25 +167,44 @@ def main(argv: list[str] | None = None) -> None:
     base = np.array([records[r["group"]]["x"][r["index"]] for r in rows])
     context = np.array([records[r["group"]]["context"][r["index"]] for r in rows])
     words = word_matrix([records[r["group"]]["texts"][r["index"]] for r in rows])
-    folds = list(GroupKFold(n_splits=args.folds).split(base, y, groups))
-    p, r, *_ = precision_recall(rule, y)
-    print(f"dev lines {len(y)}, artifact {int(y.sum())}, records {len(records)}; rules only P {p:.3f} R {r:.3f}")
+    if args.holdout_batch is None:
+        scored = np.ones(len(y), dtype=bool)
+        folds = list(GroupKFold(n_splits=args.folds).split(base, y, groups))
+    else:
+        scored = np.array([r["batch"] == args.holdout_batch for r in rows])
+        folds = [(np.flatnonzero(~scored), np.flatnonzero(scored))]
+    ys, rules, touches_ = y[scored], rule[scored], touched[scored]
+    p, r, *_ = precision_recall(rules, ys)
+    print(
+        f"scored dev lines {int(scored.sum())}, artifact {int(ys.sum())}, records {len(set(groups[scored]))}; "
+        f"rules only P {p:.3f} R {r:.3f}" + ("" if args.holdout_batch is None else f" (batch {args.holdout_batch})")
+    )
     print(f"{'variant':42} {'AP':>6} {'R@.95':>7} {'R@.97':>7}   rules OR model, P/R fp at t = 0.90, 0.95, 0.97")
+
+    def predict(x: np.ndarray, c: float, word_scale: float, splits: list) -> np.ndarray:
+        probs = np.zeros(len(y))
+        for train, test in splits:
+            train = train[fit_mask[train]]
+            probs[test] = fit(x[train], words[train], y[train], groups[train], c, word_scale, 3).predict_proba(
+                x[test], words[test]
+            )
+        return probs
+
     for setting in args.settings:
         c, word_scale = (float(v) for v in setting.split(","))
         print(f"-- C={c:g} word_scale={word_scale:g}")
         for name, extra in VARIANTS.items():
             x = np.hstack([base, context[:, [CONTEXT_FEATURE_NAMES.index(f) for f in extra]]])
-            probs = np.zeros(len(y))
-            for train, test in folds:
-                train = train[fit_mask[train]]
-                fitted = fit(x[train], words[train], y[train], groups[train], c, word_scale, 3)
-                probs[test] = fitted.predict_proba(x[test], words[test])
-            report(name, probs, y, rule, touched)
+            report(name, predict(x, c, word_scale, folds)[scored], ys, rules, touches_)
             if extra:
                 continue
-            first_pass: dict[str, np.ndarray] = {}  # out of fold, every line of every record
-            for train, test in folds:
+            splits = folds  # first pass for every line of every record, out of fold
+            if args.holdout_batch is not None:
+                train = folds[0][0]
+                inner = GroupKFold(n_splits=args.folds).split(train, y[train], groups[train])
+                splits = folds + [(train[a], train[b]) for a, b in inner]
+            first_pass: dict[str, np.ndarray] = {}
+            for train, test in splits:
                 train = train[fit_mask[train]]
                 fitted = fit(x[train], words[train], y[train], groups[train], c, word_scale, 3)
                 for group in set(groups[test]):
@@ -190,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
             for train, test in folds:
                 train = train[fit_mask[train]]
                 stacked[test] = LogisticRegression(max_iter=2000).fit(z[train], y[train]).predict_proba(z[test])[:, 1]
-            report("two-pass (neighbours' first-pass scores)", stacked, y, rule, touched)
+            report("two-pass (neighbours' first-pass scores)", stacked[scored], ys, rules, touches_)
 
 
 if __name__ == "__main__":
