@@ -7,11 +7,13 @@
 Every dev line gets the shipped model's features (``line_features``) and, for the variants, some of
 :data:`~coherence.detectors.line_features.CONTEXT_FEATURE_NAMES` (neighbours' pattern hits and shapes,
 place before the first / after the last sentence-like line, the rules' flagged share near, below and
-above the line, length against the median). Each variant is fitted and predicted as
-``train_lines`` does it (20 folds grouped by record, word buckets in 3+ records) for each ``C`` and
-word scale given; ``two-pass`` stacks a second logistic regression on the first pass's out-of-fold
-log-odds of the line, its neighbours and the record (same folds; the first pass of a training record
-saw the other folds, the usual stacking shortcut). Printed per variant: the model alone (average
+above the line, length against the median) or of :data:`TITLE_FEATURE_NAMES` (overlap with the record's
+title). Each variant is fitted and predicted as ``train_lines`` does it (20 folds grouped by record,
+word buckets in 3+ records) for each ``C`` and word scale given; ``two-pass`` stacks a second logistic
+regression on the first pass's out-of-fold log-odds of the line, its neighbours and the record (same
+folds; the first pass of a training record saw the other folds, the usual stacking shortcut);
+``boosted trees`` fits gradient-boosted trees on the line and context features and the first pass's
+log-odds (same folds). Printed per variant: the model alone (average
 precision, recall at precision >= 0.95 and 0.97) and "rules OR model >= t" one article at a time, as
 the detector runs (the rules' title-based page rules left out, as in training). The rules were written
 on dev, so the combined rows are optimistic; the model-alone columns are the better guess for forms the
@@ -27,10 +29,12 @@ import argparse
 import collections
 import gzip
 import json
+import re
 import sys
 from pathlib import Path
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import GroupKFold
@@ -42,13 +46,17 @@ from coherence.detectors.artifacts import ArtifactDetector  # noqa: E402
 from coherence.detectors.line_features import (  # noqa: E402
     CONTEXT_FEATURE_NAMES,
     FEATURE_NAMES,
+    content_words,
     context_features,
     covers_half,
+    is_sentence_like,
     touches,
     word_matrix,
 )
 from coherence.training.train_lines import combined, fit, found_by, load_dev_labels, precision_recall  # noqa: E402
 
+TITLE_FEATURE_NAMES = ("has_title", "title_overlap", "title_recall", "is_title", "headline_off_title")
+ALL_EXTRA = CONTEXT_FEATURE_NAMES + TITLE_FEATURE_NAMES
 VARIANTS: dict[str, tuple[str, ...]] = {
     "shipped features": (),
     "+ all context": CONTEXT_FEATURE_NAMES,
@@ -72,7 +80,28 @@ VARIANTS: dict[str, tuple[str, ...]] = {
         "next_sentence_like",
         "log_chars_vs_median",
     ),
+    "+ the record's title": TITLE_FEATURE_NAMES,
 }
+
+
+def _normalised(line: str) -> str:
+    return " ".join(re.findall(r"\w+", line.casefold()))
+
+
+def title_features(texts: list[str], title: str) -> np.ndarray:
+    """Per line (:data:`TITLE_FEATURE_NAMES`): the record has a title; share of the line's content words
+    in the title and of the title's in the line; the line is the title; a headline-like line (3-16 words,
+    no sentence end) sharing no content word with the title (another story's headline)."""
+    title_words = content_words(title) if title.strip() else frozenset()
+    rows = []
+    for line in texts:
+        words = content_words(line)
+        overlap = sum(w in title_words for w in words) / len(words) if words and title_words else 0.0
+        recall = sum(w in words for w in title_words) / len(title_words) if title_words else 0.0
+        same = bool(title_words) and (_normalised(line) == _normalised(title) or min(overlap, recall) >= 0.8)
+        headline = 3 <= len(line.split()) <= 16 and not is_sentence_like(line) and not line.rstrip().endswith(".")
+        rows.append([float(bool(title_words)), overlap, recall, float(same), float(headline and overlap == 0.0)])
+    return np.asarray(rows, dtype=float).reshape(len(texts), len(TITLE_FEATURE_NAMES))
 
 
 def dev_records(labels_path: Path, data_dir: Path) -> tuple[dict[str, dict], list[dict]]:
@@ -87,7 +116,9 @@ def dev_records(labels_path: Path, data_dir: Path) -> tuple[dict[str, dict], lis
     for name, labs in sorted(by_file.items()):
         ids = {d["id"] for d in labs}
         with gzip.open(data_dir / "news" / name, "rt", encoding="utf-8") as fh:
-            texts = {r["id"]: r["text"] for r in map(json.loads, fh) if r["id"] in ids}
+            wanted = [r for r in map(json.loads, fh) if r["id"] in ids]
+        texts = {r["id"]: r["text"] for r in wanted}
+        titles = {r["id"]: r.get("title") or "" for r in wanted}
         for d in labs:
             group, text = f"{name}:{d['id']}", texts[d["id"]]
             if group not in records:
@@ -95,7 +126,9 @@ def dev_records(labels_path: Path, data_dir: Path) -> tuple[dict[str, dict], lis
                 line_texts = [s.text(text) for s in lines]
                 flagged = [covers_half(flags, s) for s in lines]
                 hits = list(x[:, hit_column] > 0) if len(x) else []
-                context = context_features(line_texts, flagged, hits)
+                context = np.hstack(
+                    [context_features(line_texts, flagged, hits), title_features(line_texts, titles[d["id"]])]
+                )
                 records[group] = {"x": x, "context": context, "texts": line_texts, "lines": lines, "flags": flags}
             rec = records[group]
             index = next(k for k, s in enumerate(rec["lines"]) if s.start >= d["start"] and s.end <= d["end"])
@@ -147,7 +180,7 @@ def report(name: str, probs: np.ndarray, y: np.ndarray, rule: np.ndarray, touche
         p, r, _, fp, _ = precision_recall(combined(rule, touched, probs, t), y)
         both.append(f"{p:.3f}/{r:.3f} {fp:2d}")
     ap = average_precision_score(y, probs)
-    print(f"{name:42} {ap:6.3f} {alone[0]:>7} {alone[1]:>7}   " + "   ".join(both))
+    print(f"{name:48} {ap:6.3f} {alone[0]:>7} {alone[1]:>7}   " + "   ".join(both))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -179,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
         f"scored dev lines {int(scored.sum())}, artifact {int(ys.sum())}, records {len(set(groups[scored]))}; "
         f"rules only P {p:.3f} R {r:.3f}" + ("" if args.holdout_batch is None else f" (batch {args.holdout_batch})")
     )
-    print(f"{'variant':42} {'AP':>6} {'R@.95':>7} {'R@.97':>7}   rules OR model, P/R fp at t = 0.90, 0.95, 0.97")
+    print(f"{'variant':48} {'AP':>6} {'R@.95':>7} {'R@.97':>7}   rules OR model, P/R fp at t = 0.90, 0.95, 0.97")
 
     def predict(x: np.ndarray, c: float, word_scale: float, splits: list) -> np.ndarray:
         probs = np.zeros(len(y))
@@ -194,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         c, word_scale = (float(v) for v in setting.split(","))
         print(f"-- C={c:g} word_scale={word_scale:g}")
         for name, extra in VARIANTS.items():
-            x = np.hstack([base, context[:, [CONTEXT_FEATURE_NAMES.index(f) for f in extra]]])
+            x = np.hstack([base, context[:, [ALL_EXTRA.index(f) for f in extra]]])
             report(name, predict(x, c, word_scale, folds)[scored], ys, rules, touches_)
             if extra:
                 continue
@@ -216,6 +249,21 @@ def main(argv: list[str] | None = None) -> None:
                 train = train[fit_mask[train]]
                 stacked[test] = LogisticRegression(max_iter=2000).fit(z[train], y[train]).predict_proba(z[test])[:, 1]
             report("two-pass (neighbours' first-pass scores)", stacked[scored], ys, rules, touches_)
+            first = np.array([first_pass[r["group"]][r["index"]] for r in rows])
+            trees_x = np.hstack([base, context[:, : len(CONTEXT_FEATURE_NAMES)], _logit(first)[:, None]])
+            boosted = np.zeros(len(y))
+            for train, test in folds:
+                train = train[fit_mask[train]]
+                trees = HistGradientBoostingClassifier(
+                    learning_rate=0.05,
+                    max_iter=200,
+                    max_leaf_nodes=15,
+                    min_samples_leaf=10,
+                    l2_regularization=1.0,
+                    random_state=0,
+                )
+                boosted[test] = trees.fit(trees_x[train], y[train]).predict_proba(trees_x[test])[:, 1]
+            report("boosted trees (all context + first-pass logit)", boosted[scored], ys, rules, touches_)
 
 
 if __name__ == "__main__":
