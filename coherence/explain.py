@@ -15,6 +15,7 @@ import textwrap
 from collections import Counter
 from typing import Any
 
+from coherence.cleaning import clean
 from coherence.report import Report
 from coherence.scoring import REMOVABLE_FEATURES
 from coherence.units import split_lines, split_paragraphs
@@ -171,7 +172,8 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
         )
     if name in ("ends_mid_sentence", "ends_open"):
         if text and quote:
-            tail = " ".join(text.split()[-6:])
+            # quote the end of the content, not a widget or other leftover after it
+            tail = " ".join(clean(text, report.flags).text.split()[-6:])
             return f"the text stops mid-sentence (“…{tail}”)"
         return "the text stops mid-sentence"
     if name == "sentence_splice":

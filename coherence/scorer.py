@@ -17,6 +17,7 @@ from coherence.detectors import ArtifactDetector, DriftDetector, HeadlineDetecto
 from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.corpus import CorpusIndex
 from coherence.detectors.drift import boundary_cohesion
+from coherence.detectors.endings import ends_mid_sentence, ends_open, last_content_line
 from coherence.detectors.heuristics import DocumentHeuristics
 from coherence.detectors.introductions import StoryIntroductions
 from coherence.detectors.language import LanguageDetector, LanguageResult
@@ -380,6 +381,7 @@ class Scorer:
         def covered(kind: str) -> int:
             return _covered_chars([(f.start, f.end) for f in flags if f.kind == kind and f.field == "text"])
 
+        last_line = last_content_line(text, units)
         headline_similarity = float("nan")
         if analysis.headline_vector is not None and drift.topic is not None:
             headline_similarity = self.drift_detector.headline_similarity(analysis.headline_vector, drift)
@@ -399,7 +401,7 @@ class Scorer:
             "mean_neighbour_similarity": boundary_cohesion(analysis.sentence_vectors, units.sentence_paragraph),
             "artifact_lines": float(len([f for f in flags if f.kind == "artifact"])),
             "offtopic_units": float(len([f for f in flags if f.kind == "offtopic"])),
-            "ends_mid_sentence": _ends_mid_sentence(units.paragraph_texts),
+            "ends_mid_sentence": ends_mid_sentence(last_line),
             "min_sentence_similarity": float(drift.sentence_topic_similarity.min())
             if len(units.sentences)
             else float("nan"),
@@ -410,7 +412,7 @@ class Scorer:
             "paragraph_position_corr": self.paragraph_position.order_correlation(analysis.paragraph_vectors),
             "max_sentence_evidence": _nanmax(drift.sentence_evidence),
             "max_paragraph_evidence": _nanmax(drift.paragraph_evidence),
-            "ends_open": _ends_open(units.paragraph_texts),
+            "ends_open": ends_open(last_line),
             **self.story_introductions.signals(units.paragraph_texts),
             "sentence_splice_logit": self.sentence_fit.max_logit(
                 self.sentence_fit.inputs(drift, units.sentence_texts(text))
@@ -469,23 +471,6 @@ def _removes_content(flag: Flag, text: str) -> bool:
     line_end = text.find("\n", flag.start)
     line_end = len(text) if line_end < 0 else line_end
     return not text[flag.end : line_end].strip()
-
-
-def _ends_mid_sentence(paragraphs: list[str]) -> float:
-    """1.0 when the last content paragraph, a piece of prose (10 words or more), stops without
-    closing punctuation: a cut-off text. Short last lines (credits, lists, scores) do not count."""
-    last = paragraphs[-1].rstrip() if paragraphs else ""
-    return float(len(last.split()) >= 10 and last[-1] not in ".!?…\"'”’)»]:;")
-
-
-def _ends_open(paragraphs: list[str]) -> float:
-    """1.0 when the last content paragraph (3 words or more) stops without closing punctuation on a
-    lower-case word, a comma or a dash: cut off mid-phrase. Credits and names end capitalised."""
-    last = paragraphs[-1].rstrip() if paragraphs else ""
-    words = last.split()
-    if len(words) < 3 or last[-1] in ".!?…\"'”’)»]:;":
-        return 0.0
-    return float(words[-1][0].islower() or last[-1] in ",-–—")
 
 
 def _nanmax(values) -> float:

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
+from coherence.detectors.endings import ends_open
 from coherence.detectors.order import ParagraphOrder
-from coherence.scorer import _ends_open
 from coherence.scoring import FEATURES
 
 
@@ -73,7 +73,7 @@ def test_lead_weight_rewards_a_first_paragraph_that_matches_the_headline():
     ],
 )
 def test_ends_open(last, expected):
-    assert _ends_open(["A first paragraph that ends properly.", last]) == expected
+    assert ends_open(last) == expected
 
 
 def test_real_shuffled_article_scores_lower_order(scorer, fixture_articles):
