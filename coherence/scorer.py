@@ -401,7 +401,9 @@ class Scorer:
             "mean_neighbour_similarity": boundary_cohesion(analysis.sentence_vectors, units.sentence_paragraph),
             "artifact_lines": float(len([f for f in flags if f.kind == "artifact"])),
             "offtopic_units": float(len([f for f in flags if f.kind == "offtopic"])),
-            "ends_mid_sentence": ends_mid_sentence(last_line),
+            "ends_mid_sentence": ends_mid_sentence(
+                last_line, len(units.paragraph_texts[-1].split()) if units.paragraph_texts else 0
+            ),
             "min_sentence_similarity": float(drift.sentence_topic_similarity.min())
             if len(units.sentences)
             else float("nan"),

@@ -49,6 +49,15 @@ def test_glued_tag_is_set_aside_only_after_a_finished_sentence():
     )
 
 
+def test_short_last_line_of_a_long_paragraph_can_be_cut():
+    text = BODY + FINISHED + "\n- Engineers said the new piles would"
+    line = _line(text)
+    assert line == "- Engineers said the new piles would"
+    words = len(content_units(text).paragraph_texts[-1].split())
+    assert (ends_mid_sentence(line, words), ends_open(line)) == (1.0, 1.0)
+    assert ends_mid_sentence(line) == 0.0  # on its own, too short to judge
+
+
 def test_list_at_the_end_is_not_a_cut_sentence():
     text = BODY + (
         "Members of the new repair committee\n"

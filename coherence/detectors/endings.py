@@ -11,9 +11,9 @@ a glued share label) are already left out of the content units, and what is left
   headings) is a list item, not a cut sentence.
 - A line that ends on decoration (``***``, ``###``) was ended on purpose.
 
-Everything else is unchanged from the first rule: a piece of prose of 10 words or more that stops
-without closing punctuation stops mid-sentence; one of 3 words or more that stops on a lower-case
-word, a comma or a dash stops open.
+Everything else is unchanged from the first rule: a last paragraph of 10 words or more whose last
+line stops without closing punctuation stops mid-sentence; a last line of 3 words or more that stops
+on a lower-case word, a comma or a dash stops open.
 """
 
 from __future__ import annotations
@@ -111,11 +111,13 @@ def _is_lower_word(word: str) -> bool:
     return word[:1].islower() and not re.search(r"[./@]", word.rstrip(".,;:!?"))
 
 
-def ends_mid_sentence(line: str) -> float:
-    """1.0 when ``line`` (the last content line), prose of 10 words or more, stops without closing
-    punctuation: a cut-off text. Short last lines (credits, lists, scores) do not count."""
+def ends_mid_sentence(line: str, paragraph_words: int | None = None) -> float:
+    """1.0 when ``line`` (the last content line) stops without closing punctuation and its paragraph
+    (``paragraph_words``; the line's own words when not given) is prose of 10 words or more: a cut-off
+    text. Short last paragraphs (credits, scores) do not count."""
     line = without_glued_tag(line)
-    return float(len(line.split()) >= 10 and not _closed(line))
+    words = len(line.split()) if paragraph_words is None else paragraph_words
+    return float(bool(line) and words >= 10 and not _closed(line))
 
 
 def ends_open(line: str) -> float:
