@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"BBC splice benchmark, dev half only: {len(articles)} articles"
                 f"{'' if args.keep_quality_test else ' outside the quality test split'}, {len(docs)} documents"
             ),
-            heads=(
+            head_kind=(
                 f"boosted: HistGradientBoostingClassifier {BOOSTED_SETTINGS}, l2_regularization 1 / C"
                 if kind == "trees"
                 else "logistic: L2 logistic regression on standardised rows"
