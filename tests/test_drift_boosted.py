@@ -60,3 +60,37 @@ def test_train_drift_fits_boosted_heads_by_default():
     assert train_drift.HEAD_KINDS[parser.parse_args(["--heads", "logistic"]).heads] == "logistic"
     with pytest.raises(SystemExit):
         parser.parse_args(["--heads", "forest"])
+
+
+def test_bundled_model_flags_one_outlier_paragraph_given_its_texts():
+    """The bundled boosted heads on synthetic vectors, with the texts the scorer always passes (without
+    texts the detector fills lexical, name and list-likeness measurements with constants real text never
+    has, and the trees put this outlier just under the threshold)."""
+    texts = [
+        "The Rovers manager praised his strikers after the club won the derby at home on Saturday afternoon.",
+        "Rovers scored twice in the first half and the club's goalkeeper saved a late penalty at the derby.",
+        "The manager said the derby win lifts the club into third place, two points behind the leaders.",
+        "The central bank raised interest rates by a quarter point, citing inflation in energy and food prices.",
+        "Fans of the club sang throughout the derby, and the manager thanked them for the support at home.",
+        "The strikers have now scored eleven goals between them, and the manager expects more from Rovers.",
+        "Rovers travel to the leaders next week, when the club's goalkeeper returns from a knee injury.",
+    ]
+    rng = np.random.default_rng(3)
+    basis = np.eye(32)
+    vectors = np.array([basis[t] + 0.35 * rng.standard_normal(32) / np.sqrt(32) for t in [0, 0, 0, 7, 0, 0, 0, 0]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    paragraphs, headline = vectors[:7], vectors[7]
+    words = np.array([len(t.split()) for t in texts])
+    result = DriftDetector().detect(
+        paragraphs,
+        paragraphs,  # one sentence per paragraph
+        list(range(7)),
+        paragraph_words=words,
+        sentence_words=words,
+        headline_vector=headline,
+        sentence_texts=texts,
+    )
+    assert UnitModel.load().kind("paragraph") == "trees"
+    assert [o.index for o in result.offtopic_paragraphs] == [3]
+    assert result.offtopic_sentences == []
+    assert np.nanmax(np.delete(result.paragraph_probability, 3)) < 0.05

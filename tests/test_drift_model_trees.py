@@ -112,3 +112,20 @@ def test_an_infinite_threshold_is_null_in_json_and_logistic_heads_still_load(tmp
     assert model.logits("sentence", far, 2) == pytest.approx([-2e300, 7.0])
     assert TreeEnsemble.from_spec(trees).raw(np.array([[np.nan]]))[0] == pytest.approx(-4.5)
 
+
+def test_bundled_model_has_boosted_heads_in_a_small_plain_json_file():
+    from importlib import resources
+
+    path = resources.files("coherence").joinpath("data/drift_model.json")
+    text = path.read_text(encoding="utf-8")
+    assert len(text.encode("utf-8")) < 1.5e6
+    json.loads(text, parse_constant=lambda name: pytest.fail(f"not plain JSON: {name}"))
+    model = UnitModel.load()
+    for name, head in model.heads.items():
+        assert model.kind(name) == "trees"
+        n = len(head["features"])
+        assert all(-1 <= f < n for tree in head["trees"] for f in tree["feature"])
+    rng = np.random.default_rng(6)
+    columns = {f: rng.uniform(0, 1, 50) for f in model.features("paragraph")}
+    p = model.probability("paragraph", columns, 50)
+    assert np.isfinite(p).all() and ((p > 0) & (p < 1)).all()
