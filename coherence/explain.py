@@ -166,9 +166,10 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
         z, r = _signal(report, "paragraph_order_z"), _signal(report, "paragraph_position_corr")
         if z is None or r is None:
             return None
+        fit = "poorly" if r < 0.3 else "only partly" if r < 0.6 else "fairly well"
         return (
             f"the paragraphs may be out of order (they follow on from each other hardly better than in a random "
-            f"order, z = {z:.1f}, and fit the usual order of a news story at r = {r:.2f})"
+            f"order, z = {z:.1f}, and fit the usual order of a news story {fit}, r = {r:.2f} where 1 is a perfect fit)"
         )
     if name in ("ends_mid_sentence", "ends_open"):
         if text and quote:

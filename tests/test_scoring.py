@@ -221,3 +221,21 @@ def test_explain_gives_specific_reasons(fixture_reports, fixture_articles):
     text = fixture_articles["seed-like"]["text"]
     rendered = explain(fixture_reports["seed-like"], text=text)
     assert "why it is lower" in rendered and "headline is repeated" in rendered and "Like this:" in rendered
+
+
+def test_order_reason_says_how_well_the_paragraphs_fit_a_news_story(fixture_reports):
+    import dataclasses
+
+    from coherence.explain import _feature_reason
+
+    base = fixture_reports["clean-economy"]
+
+    def reason(z: float, r: float) -> str:
+        report = dataclasses.replace(
+            base, signals={**base.signals, "paragraph_order_z": z, "paragraph_position_corr": r}
+        )
+        return _feature_reason("paragraph_disorder", report, None) or ""
+
+    assert "fit the usual order of a news story poorly" in reason(-1.0, 0.1)
+    assert "only partly" in reason(0.5, 0.45)
+    assert "fairly well" in reason(1.0, 0.8) and "r = 0.80 where 1 is a perfect fit" in reason(1.0, 0.8)
