@@ -712,3 +712,99 @@ def test_author_tagline_under_the_headline():
 def test_more_credit_and_link_lines(line, category):
     text = "\n\n".join([PROSE, line, PROSE])
     assert artifact_spans(text).get(span_of(text, line)) == category
+
+
+def rule_spans(text: str) -> dict[tuple[int, int], str]:
+    return {
+        (f.start, f.end): f.category for f in ArtifactDetector(line_model=None).detect(text) if f.kind == "artifact"
+    }
+
+
+@pytest.mark.parametrize("name", ["Marta Quillon", "Marta J. Quillon", "Marta Quillon, The Harbour Courier"])
+def test_bare_author_name_at_the_end(name):
+    text = "\n\n".join([PROSE, PROSE, name])
+    assert rule_spans(text).get(span_of(text, name)) == "byline"
+
+
+@pytest.mark.parametrize("name", ["Marta J. Quillon", "Marta Quillon, The Harbour Courier", "Marta Quillon | Courier"])
+def test_author_name_with_outlet_or_initial_under_the_headline(name):
+    text = "\n\n".join(["Harbour bridge opens", name, PROSE, PROSE])
+    assert rule_spans(text).get(span_of(text, name)) == "byline"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\n\n".join([PROSE, "Harbour Nightmare", PROSE]),  # a two-word subheading between paragraphs
+        "\n\n".join(["Harbour Nightmare", "Tidal Blues", PROSE, PROSE]),  # headline and dek
+        "\n\n".join(["Harbour bridge opens", PROSE, "Harbour Nightmare", PROSE]),
+        "\n\n".join([PROSE, "Mind the harbour gates", "God bless the harbour"]),  # lower-case words
+        "\n\n".join([PROSE, "The Harbour Courier"]),  # a stop word: not a person's name
+        "\n\n".join(["Harbour bridge opens", "Marta Quillon", PROSE, PROSE]),  # bare two words at the top
+    ],
+)
+def test_capitalised_lines_that_are_not_bare_names(text):
+    assert "byline" not in rule_spans(text).values()
+
+
+def test_run_of_headlines_under_a_related_label():
+    heads = [
+        "Harbour Council Votes To Close The Old Ferry Pier",
+        "Tide gauge shows record high water in the bay",
+        "Fishermen ask the port for a new winter schedule",
+    ]
+    text = "\n\n".join([PROSE, "RELATED", *heads, PROSE])
+    found = rule_spans(text)
+    assert [found.get(span_of(text, h)) for h in heads] == ["related_links"] * 3
+    assert span_of(text, PROSE, 1) not in found
+
+
+def test_run_of_title_case_headlines_between_paragraphs():
+    heads = ["Harbour Council Closes Ferry Pier", "Record Tide Floods Market Streets"]
+    text = "\n\n".join([PROSE, PROSE, PROSE, PROSE, PROSE, *heads, PROSE])
+    found = rule_spans(text)
+    assert [found.get(span_of(text, h)) for h in heads] == ["related_links"] * 2
+    one = "\n\n".join([PROSE, PROSE, PROSE, PROSE, PROSE, heads[0], PROSE])  # one line: a subheading
+    assert not rule_spans(one)
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("On a mobile device? Click here to watch video.", "related_links"),
+        ("Watch the mayor's full harbour speech here,", "related_links"),
+        ("Harbour-Bridge-Opening-Crowd-Large", "caption"),
+        ("Reporting for The Harbour Courier", "byline"),
+    ],
+)
+def test_link_prompts_file_names_and_taglines(line, category):
+    text = "\n\n".join([PROSE, PROSE, line])
+    assert rule_spans(text).get(span_of(text, line)) == category
+
+
+def test_reader_question_only_at_the_end():
+    line = "What do you think of the new harbour bridge?"
+    text = "\n\n".join([PROSE, PROSE, line])
+    assert rule_spans(text).get(span_of(text, line)) == "share_widget"
+    text = "\n\n".join([PROSE, line, PROSE, PROSE, PROSE, PROSE])  # a rhetorical question inside the article
+    assert span_of(text, line) not in rule_spans(text)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Watching the harbour at night is a pleasure for many residents of the old town here.",
+        "A well-known harbour-side cafe reopened on Monday after the storm.",
+        "Reporting for the council, the harbour master said the gates would close.",
+        "Watch the mayor's full harbour speech here:",  # a lead-in to an embedded video
+    ],
+)
+def test_content_lines_near_the_new_families(line):
+    text = "\n\n".join([PROSE, PROSE, line])
+    assert span_of(text, line) not in artifact_spans(text)
+
+
+def test_table_rows_are_not_a_run_of_headlines():
+    rows = ["Harbour Ward North (R) 1,204 51%", "Harbour Ward South (D) 1,130 48%"]
+    text = "\n\n".join([PROSE, PROSE, PROSE, PROSE, PROSE, *rows, PROSE])
+    assert not rule_spans(text)

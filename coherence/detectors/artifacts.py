@@ -733,6 +733,35 @@ _RULES: tuple[_Rule, ...] = (
         0.9,
         "related-links label",
     ),
+    # Generic families from dev batch 7 (session 6): prompts to follow a link elsewhere, reader polls at
+    # the end, an image's file name as hyphen-joined words, the author's "X for <outlet>" tagline.
+    _rule(
+        "related_links",
+        r"^(on (a|your) (mobile|phone|tablet)( device)?\?\s*)?click here to (watch|see|view|play|listen)\b[^!?]{0,40}$"
+        r"|^(watch|see|view|listen to|read|check out)\s[^.!?:]{0,80}\bhere\s*[,.!]?$",
+        0.9,
+        "prompt to follow a link elsewhere",
+    ),
+    _rule(
+        "share_widget",
+        r"^\W*what do you think\b[^.!?]{0,60}\?\W*$|^\W*(tell|let) us (what you think|in the comments)\b",
+        0.9,
+        "engagement prompt at the end",
+        bottom_only=True,
+    ),
+    _rule(
+        "caption",
+        r"^[A-Za-z0-9]+(-[A-Za-z0-9]+){3,}(\.(jpe?g|png|gif|webp))?$",
+        0.9,
+        "image file name (hyphen-joined words)",
+    ),
+    _rule(
+        "byline",
+        r"^(report|writ|contribut|correspond)\w* (for|at) (?-i:(the )?[A-Z][\w.'’&-]*)(\s(?-i:[A-Z][\w.'’&-]*)){0,4}\W*$",
+        0.9,
+        "author tagline at the end (X for <outlet>)",
+        bottom_only=True,
+    ),
     _rule(
         "error_page",
         r"\b(page not found|404 error|error 404|is down for maintenance|access denied|enable javascript|javascript is disabled|this page (is|isn't|cannot be|can't be) (available|found|displayed)|sorry, (the|this) page)\b",
@@ -848,6 +877,8 @@ class ArtifactDetector:
         flags += _labelled_captions(text, lines, flags)
         flags += _name_headlines(text, lines, flags)
         flags += _lower_case_labels(text, lines, flags)
+        flags += _headline_runs_between_prose(text, lines, flags, self.top_lines)
+        flags += _bare_name_bylines(text, lines, flags)
         return [f for f in flags if f.score >= self.min_score], cues
 
     def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
@@ -1111,7 +1142,7 @@ def _after_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]
     """The line right under a bare ``Related:`` / ``Image caption`` label: the caption (at most 30
     words), or the related story's headline (at most 20 words, no final full stop: not prose)."""
     out = []
-    for label, span in itertools.pairwise(lines):
+    for i, (label, span) in enumerate(itertools.pairwise(lines)):
         match = _LABEL_LINE.match(label.text(text))
         line = span.text(text)
         if match is None or touches(flags, span):
@@ -1121,6 +1152,29 @@ def _after_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]
             continue
         out.append(
             Flag("artifact", span.start, span.end, 0.85, "line under a related-links or caption label", category)
+        )
+        if category == "related_links":
+            out += _headline_run(text, lines[i + 2 : i + 2 + _MAX_RELATED_RUN], flags)
+    return out
+
+
+_MAX_RELATED_RUN = 8  # headlines listed under one Related label
+
+
+def _is_headline_like(line: str) -> bool:
+    """3-20 words, capitalised, no final sentence punctuation: another story's headline in a list."""
+    return 3 <= len(line.split()) <= 20 and line[:1].isupper() and not line.rstrip().endswith(_SENTENCE_END)
+
+
+def _headline_run(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """The headline-like lines that continue a list of related stories (up to the first other line)."""
+    out = []
+    for span in lines:
+        line = span.text(text)
+        if touches(flags, span) or not _is_headline_like(line) or _FIXTURE.search(line):
+            break
+        out.append(
+            Flag("artifact", span.start, span.end, 0.85, "headline in a list under a Related label", "related_links")
         )
     return out
 
@@ -1242,6 +1296,76 @@ def _lower_case_labels(text: str, lines: list[Span], flags: list[Flag]) -> list[
             continue
         out.append(Flag("artifact", span.start, span.end, 0.8, "lower-case label (image alt text)", "caption"))
     return out
+
+
+_PERSON = r"[A-Z][a-z]+(?:\s[A-Z]\.)?(?:\s(?:Mc|Mac|O['’]|De|Van|Von)?[A-Z][a-z'’-]+){1,2}"
+_OUTLET = r"(?:[Tt]he\s)?[A-Z][\w.&'’-]*(?:\s(?:[A-Z&][\w.&'’-]*|of|for|and)){0,4}"
+_BARE_NAME = re.compile(rf"^(?P<name>{_PERSON})(?P<outlet>\s*(?:,|\||[–—-]|for)\s*{_OUTLET})?$")
+_INITIAL = re.compile(r"\s[A-Z]\.\s")
+
+
+def _is_bare_name(line: str, *, strict: bool = False) -> bool:
+    """A person's name of 2-3 capitalised words (optionally ``, Outlet``) with no stop word in the name;
+    ``strict``: only with an outlet or a middle initial (``Jane Doe, The Courier``, ``Jane Q. Doe``)."""
+    match = _BARE_NAME.match(line.strip())
+    if match is None or any(w.casefold() in _NAME_STOP for w in match.group("name").split()):
+        return False
+    return not strict or bool(match.group("outlet") or _INITIAL.search(match.group("name")))
+
+
+_NAME_STOP = frozenset(ENGLISH_STOP_WORDS) | {"news", "video", "photo", "home", "share", "read", "click", "follow"}
+
+
+def _bare_name_bylines(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """A bare author name on its own line: as the last unflagged line of the text after a line that ends a
+    sentence (``Jane Doe``, ``Jane Doe, The Daily Planet``), or right under an unflagged headline before a
+    sentence with an outlet or a middle initial (a two-word dek under a headline looks like a bare name).
+    A subheading sits elsewhere or has lower-case or stop words."""
+    out = []
+    flagged = [touches(flags, s) for s in lines]
+    for i, span in enumerate(lines):
+        line = span.text(text)
+        if flagged[i] or i == 0 or not _is_bare_name(line):
+            continue
+        before = lines[i - 1].text(text).rstrip()
+        at_end = all(flagged[i + 1 :]) and before.endswith(_SENTENCE_END)
+        at_top = i == 1 and not flagged[0] and not before.endswith(_SENTENCE_END) and _is_bare_name(line, strict=True)
+        at_top = at_top and len(lines) > 2 and _is_sentence(lines[2].text(text))
+        if at_end or at_top:
+            out.append(Flag("artifact", span.start, span.end, 0.85, "bare author name on its own line", "byline"))
+    return out
+
+
+def _headline_runs_between_prose(text: str, lines: list[Span], flags: list[Flag], top_lines: int) -> list[Flag]:
+    """Two to eight consecutive Title-Case headline-like lines (4-16 words, no final punctuation, not a
+    table row) between paragraphs that end sentences, below the top of the text: other stories' headlines
+    (a subheading is one line; a headline and its dek sit at the top; a table runs longer)."""
+    out: list[Flag] = []
+    i = top_lines
+    while i < len(lines) - 1:
+        j = i
+        while j < len(lines) - 1 and _is_run_headline(lines[j].text(text)) and not touches(flags, lines[j]):
+            j += 1
+        if (
+            2 <= j - i <= _MAX_RELATED_RUN
+            and _is_sentence(lines[i - 1].text(text))
+            and _is_sentence(lines[j].text(text))
+        ):
+            reason = "run of other stories' headlines between paragraphs"
+            out += [Flag("artifact", s.start, s.end, 0.8, reason, "related_links") for s in lines[i:j]]
+        i = j + 1 if j > i else i + 1
+    return out
+
+
+_NUMBER = re.compile(r"\d[\d,.]*%?")
+
+
+def _is_run_headline(line: str) -> bool:
+    """A Title-Case line of 4-16 words, no final punctuation and at most one number (not a table row)."""
+    words = line.split()
+    if not 4 <= len(words) <= 16 or not line[:1].isupper() or line.endswith(_SENTENCE_MARKS):
+        return False
+    return _title_case(line) and len(_NUMBER.findall(line)) <= 1
 
 
 _CONTACT = re.compile(r"^(twitter|facebook|skype|e-?mail|instagram|gab|website|contact)\s*:\s*\S+$", _I)
