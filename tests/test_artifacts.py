@@ -808,3 +808,13 @@ def test_table_rows_are_not_a_run_of_headlines():
     rows = ["Harbour Ward North (R) 1,204 51%", "Harbour Ward South (D) 1,130 48%"]
     text = "\n\n".join([PROSE, PROSE, PROSE, PROSE, PROSE, *rows, PROSE])
     assert not rule_spans(text)
+
+
+def test_credit_block_under_a_closing_sources_header():
+    credits = ["Harbour Research Institute, Porttown, Md.", "Coastal Survey Office, Bayville, Calif."]
+    text = "\n\n".join([PROSE, PROSE, "Contacts and sources:", *credits])
+    found = rule_spans(text)
+    assert [found.get(span_of(text, c)) for c in credits] == ["source_attribution"] * 2
+    text = "\n\n".join([PROSE, "Sources:", PROSE, credits[0]])  # a paragraph under the header: not a credit block
+    assert span_of(text, credits[0]) not in rule_spans(text)
+

@@ -879,6 +879,7 @@ class ArtifactDetector:
         flags += _lower_case_labels(text, lines, flags)
         flags += _headline_runs_between_prose(text, lines, flags, self.top_lines)
         flags += _bare_name_bylines(text, lines, flags)
+        flags += _credit_block_at_end(text, lines, flags)
         return [f for f in flags if f.score >= self.min_score], cues
 
     def _learned_flags(self, text: str, lines: list[Span], flags: list[Flag], cues: list[str | None]) -> list[Flag]:
@@ -1366,6 +1367,29 @@ def _is_run_headline(line: str) -> bool:
     if not 4 <= len(words) <= 16 or not line[:1].isupper() or line.endswith(_SENTENCE_MARKS):
         return False
     return _title_case(line) and len(_NUMBER.findall(line)) <= 1
+
+
+_CREDIT_HEADER = re.compile(
+    r"^(contacts?( and sources?)?|sources?( and contacts?)?|credits?|media contacts?)\s*:?\s*$", _I
+)
+_MAX_CREDIT_BLOCK = 6  # lines under a closing credits header
+_MAX_CREDIT_WORDS = 15
+
+
+def _credit_block_at_end(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """Every line under a bare ``Sources:`` / ``Contacts and sources:`` / ``Credits:`` header that closes
+    the text (at most six short lines, none a paragraph of prose): the re-posted piece's credits."""
+    for i in range(max(0, len(lines) - _MAX_CREDIT_BLOCK - 1), len(lines) - 1):
+        if not _CREDIT_HEADER.match(lines[i].text(text).strip()):
+            continue
+        block = lines[i + 1 :]
+        if any(len(s.text(text).split()) > _MAX_CREDIT_WORDS or _is_sentence(s.text(text)) for s in block):
+            return []
+        reason = "line under a closing sources or credits header"
+        return [
+            Flag("artifact", s.start, s.end, 0.85, reason, "source_attribution") for s in block if not touches(flags, s)
+        ]
+    return []
 
 
 _CONTACT = re.compile(r"^(twitter|facebook|skype|e-?mail|instagram|gab|website|contact)\s*:\s*\S+$", _I)
