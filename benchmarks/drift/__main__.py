@@ -314,11 +314,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sources", type=int, default=300, help="BBC source articles per split")
     parser.add_argument("--write", type=Path, default=PAGE, help="page to update ('-' for none)")
     parser.add_argument("--no-titles", action="store_true", help="score the BBC splices without their titles")
+    parser.add_argument(
+        "--model",
+        default="bundled",
+        help="the default detector's unit model: 'bundled' or a JSON path (e.g. an older one)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     embedder = CachedEmbedder(cache_dir=args.cache_dir)
-    detector = DriftDetector()
+    detector = DriftDetector(unit_model=args.model)
     scorer = Scorer(embedder=embedder, drift_detector=detector)
     sections, costs, sample_texts = [], [], []
     command = "python -m benchmarks.drift " + " ".join(sys.argv[1:] if argv is None else argv)
@@ -350,11 +355,12 @@ def main(argv: list[str] | None = None) -> int:
         naive_flags, naive_scores = naive_splice_flags(analyses)
         naive = splices.evaluate(docs, naive_flags, naive_scores)
         trained = " (the unit model was fitted on these documents: in-sample)" if args.split == "dev" else ""
+        model_note = "" if args.model == "bundled" else f" {args.model}"
         sections.append(
             f"### BBC splices, {args.split} split, through `Scorer` ({len(docs)} documents"
             + (", scored without their titles" if args.no_titles else "")
             + ")\n\n"
-            + f"Default detector (learned unit model){trained}:\n\n"
+            + f"Default detector (learned unit model{model_note}){trained}:\n\n"
             + text
             + "\n\nHand weighting (`DriftDetector(unit_model=None)`, session 2's default):\n\n"
             + hand
