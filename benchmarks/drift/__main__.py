@@ -319,6 +319,11 @@ def main(argv: list[str] | None = None) -> int:
         default="bundled",
         help="the default detector's unit model: 'bundled' or a JSON path (e.g. an older one)",
     )
+    parser.add_argument(
+        "--quality-split",
+        choices=["train", "test"],
+        help="only the splice sources in this quality split (dev: 'test' are the articles train_drift never reads)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -347,6 +352,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     if "splices" in args.tasks:
         docs = [d for d in splices.build(args.data, args.sources) if d.split == args.split]
+        if args.quality_split:
+            from coherence.training.data import split_of
+
+            docs = [d for d in docs if split_of(d.source_id) == args.quality_split]
         analyses = prepare_splices(docs, scorer, titles=not args.no_titles)
         text, _result, seconds, head_seconds = run_splices(docs, analyses, scorer)
         scorer.drift_detector = DriftDetector(unit_model=None)
@@ -355,6 +364,8 @@ def main(argv: list[str] | None = None) -> int:
         naive_flags, naive_scores = naive_splice_flags(analyses)
         naive = splices.evaluate(docs, naive_flags, naive_scores)
         trained = " (the unit model was fitted on these documents: in-sample)" if args.split == "dev" else ""
+        if args.split == "dev" and args.quality_split == "test":
+            trained = " (sources in the quality test split, never read by train_drift; donors may have been)"
         model_note = "" if args.model == "bundled" else f" {args.model}"
         sections.append(
             f"### BBC splices, {args.split} split, through `Scorer` ({len(docs)} documents"
@@ -403,7 +414,18 @@ def main(argv: list[str] | None = None) -> int:
     body = f"Command: `{command}`\n\n" + "\n\n".join(sections)
     print(body)
     if str(args.write) != "-":
-        _write(args.write, "-".join([args.split, *args.tasks, *(["no-titles"] if args.no_titles else [])]), body)
+        _write(
+            args.write,
+            "-".join(
+                [
+                    args.split,
+                    *args.tasks,
+                    *(["no-titles"] if args.no_titles else []),
+                    *([f"quality-{args.quality_split}"] if args.quality_split else []),
+                ]
+            ),
+            body,
+        )
     return 0
 
 
