@@ -62,6 +62,7 @@ def test_json_trees_split_values_at_the_threshold_like_scikit_learn(fitted):
         X[row, f] = t  # exactly on a split: goes left (value <= threshold)
     ensemble = TreeEnsemble.from_spec(head)
     assert np.abs(ensemble.raw(X) - estimator.decision_function(X)).max() < 1e-10
+    assert np.array_equal(ensemble.raw(X, block=7), ensemble.raw(X))  # rows in blocks: the same logits
 
 
 def test_rows_with_nan_are_not_scored_but_trees_route_nan_like_scikit_learn(fitted):

@@ -81,8 +81,11 @@ class TreeEnsemble:
         roots = np.arange(len(trees), dtype=np.intp) * width
         return cls(feature, threshold, left, right, missing_left, leaf_value, roots, depth, float(spec["baseline"]))
 
-    def raw(self, X: np.ndarray) -> np.ndarray:
-        """The logit of each row of ``X`` (NaN values follow ``missing_left``, as in scikit-learn)."""
+    def raw(self, X: np.ndarray, block: int = 1024) -> np.ndarray:
+        """The logit of each row of ``X`` (NaN values follow ``missing_left``, as in scikit-learn), ``block``
+        rows at a time so that a very long article does not need rows x trees x 8 bytes many times over."""
+        if len(X) > block:
+            return np.concatenate([self.raw(X[k : k + block], block) for k in range(0, len(X), block)])
         rows = np.arange(len(X))[:, None]
         node = np.broadcast_to(self.roots, (len(X), len(self.roots))).copy()
         for _ in range(self.depth):
