@@ -54,6 +54,7 @@ class TreeEnsemble:
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any]) -> TreeEnsemble:
+        """Pack a boosted head's JSON trees (see :class:`UnitModel`)."""
         trees = spec["trees"]
         width = max(len(t["feature"]) for t in trees) if trees else 1
         size = len(trees) * width
