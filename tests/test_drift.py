@@ -91,16 +91,6 @@ def test_lexical_cohesion_counts_words_shared_with_other_units():
 
 
 # -- off-topic units on synthetic vectors ----------------------------------------------------------
-def test_one_outlier_paragraph_is_flagged_and_nothing_else():
-    rng = np.random.default_rng(3)
-    paragraphs = _topic_vectors(rng, [0, 0, 0, 7, 0, 0, 0])
-    result = _detect(DriftDetector(), paragraphs, headline=_topic_vectors(rng, [0])[0])
-    assert [o.index for o in result.offtopic_paragraphs] == [3]
-    assert result.offtopic_sentences == []
-    assert result.article_score >= 1.0
-    assert "headline" in result.offtopic_paragraphs[0].reason
-
-
 def test_a_spliced_block_cannot_vouch_for_itself():
     rng = np.random.default_rng(4)
     paragraphs = _topic_vectors(rng, [0, 0, 0, 0, 0, 8, 8, 8])
@@ -285,8 +275,8 @@ def test_seed_article_nothing_about_yarmouk_is_offtopic(seed_report):
 @pytest.mark.data
 @pytest.mark.xfail(
     strict=True,
-    reason="known miss: the Iran sentence ranks 2nd of 21 by the unit model's probability (4th by the hand "
-    "evidence) but its probability (0.008) is far under the threshold (0.65); see docs/benchmarks/drift.md",
+    reason="known miss: the Iran sentence ranks 3rd of 21 by the unit model's probability (4th by the hand "
+    "evidence) but its probability (0.001) is far under the threshold (0.94); see docs/benchmarks/drift.md",
 )
 def test_seed_article_iran_sentence_is_offtopic(seed_report):
     text, report = seed_report

@@ -94,3 +94,4 @@ def test_bundled_model_flags_one_outlier_paragraph_given_its_texts():
     assert [o.index for o in result.offtopic_paragraphs] == [3]
     assert result.offtopic_sentences == []
     assert np.nanmax(np.delete(result.paragraph_probability, 3)) < 0.05
+    assert result.article_score >= 1.0 and "headline" in result.offtopic_paragraphs[0].reason
