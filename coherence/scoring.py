@@ -57,8 +57,10 @@ def _hinge(signals: dict[str, float], name: str, below: float) -> float:
     return max(0.0, below - float(value))
 
 
-#: ``paragraph_disorder`` counts an article's own paragraph order as no better than chance below this z-score.
-ORDER_Z_BELOW = 2.0
+#: ``paragraph_disorder`` counts an article's own paragraph order as no better than chance below this value of
+#: ``paragraph_order_z``, the normal quantile of its permutation percentile (coherence/detectors/order.py): 1.5 is
+#: the best 6.7% of orders (session 6; 2.0 on the plain z-score of sessions 5-6, 1.0 before)
+ORDER_Z_BELOW = 1.5
 
 #: Each feature: (the signal it comes from, how it is computed). All are 0 for a clean article.
 FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
@@ -85,7 +87,7 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "sentence_evidence": ("max_sentence_evidence", lambda s: max(0.0, _get(s, "max_sentence_evidence"))),
     "paragraph_evidence": ("max_paragraph_evidence", lambda s: max(0.0, _get(s, "max_paragraph_evidence"))),
     # paragraphs out of order: both order signals must say so (each alone misreads some real layouts); the
-    # article's own order less than 2 standard deviations better than random orders (session 5; was 1)
+    # article's own order not among the best 6.7% of its paragraphs' orders (ORDER_Z_BELOW)
     "paragraph_disorder": (
         "paragraph_order_z",
         lambda s: _hinge(s, "paragraph_order_z", ORDER_Z_BELOW) * _hinge(s, "paragraph_position_corr", 1.0),
