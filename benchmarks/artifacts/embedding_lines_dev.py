@@ -280,6 +280,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--inner-folds", type=int, default=5)
     ap.add_argument("--variants", nargs="+", default=["labelled", "weak", "weak+labelled"])
     ap.add_argument("--no-controls", action="store_true")
+    ap.add_argument("--oof-only", action="store_true", help="stop after the out-of-fold part (batch 8 not scored)")
     ap.add_argument("--misses", action="store_true", help="list artifact lines the combination still misses")
     ap.add_argument("--cost", type=int, default=0, help="only measure the cost on the first N fnc1 records")
     ap.add_argument("--repeats", type=int, default=2, help="timed repeats for --cost (best kept)")
@@ -393,6 +394,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         results[variant] = (oof, pred)
     print_residual(results, base_probs, base_touched, y, tr, x)
 
+    if args.oof_only:
+        return
     print(f"\n== fresh check: fitted on batches {TRAIN_BATCHES}, scored on batch {FRESH_BATCH}")
     print(report("existing detector (shipped)", base[fresh], y[fresh]))
     finals = {}
