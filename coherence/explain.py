@@ -169,7 +169,8 @@ def _feature_reason(name: str, report: Report, text: str | None, quote: bool = T
         fit = "poorly" if r < 0.3 else "only partly" if r < 0.6 else "fairly well"
         return (
             f"the paragraphs may be out of order (they follow on from each other hardly better than in a random "
-            f"order, z = {z:.1f}, and fit the usual order of a news story {fit}, r = {r:.2f} where 1 is a perfect fit)"
+            f"order: order score {z:.1f}, and fit the usual order of a news story {fit}, r = {r:.2f} where 1 is a "
+            "perfect fit)"
         )
     if name in ("ends_mid_sentence", "ends_open"):
         if text and quote:
