@@ -114,10 +114,12 @@ def _offtopic_reason(report: Report, text: str | None) -> str | None:
             f"paragraph{'s' if len(whole) > 1 else ''} {_numbers(whole)} {'are' if len(whole) > 1 else 'is'} off-topic"
         )
     if inside:
+        owners = sorted(set(inside))
+        where = f"paragraph{'s' if len(owners) > 1 else ''} {_numbers(owners)}"
         out.append(
-            f"a sentence in paragraph {_numbers(inside)} is off-topic"
+            f"a sentence in {where} is off-topic"
             if len(inside) == 1
-            else f"sentences in paragraphs {_numbers(inside)} are off-topic"
+            else f"{len(inside)} sentences in {where} are off-topic"
         )
     return "; ".join(out)
 

@@ -239,3 +239,24 @@ def test_order_reason_says_how_well_the_paragraphs_fit_a_news_story(fixture_repo
     assert "fit the usual order of a news story poorly" in reason(-1.0, 0.1)
     assert "only partly" in reason(0.5, 0.45)
     assert "fairly well" in reason(1.0, 0.8) and "r = 0.80 where 1 is a perfect fit" in reason(1.0, 0.8)
+
+
+def test_offtopic_reason_counts_sentences_and_names_each_paragraph_once(fixture_reports):
+    import dataclasses
+
+    from coherence.explain import _offtopic_reason
+    from coherence.flags import Flag
+
+    text = "First paragraph about the harbour.\n\nThe harbour reopened. Rates rose. Fans sang.\n\nLast one."
+    second = text.index("Rates")
+
+    def flag(start: int, end: int) -> Flag:
+        return Flag("offtopic", start, end, 0.9, "spliced")
+
+    one_paragraph = dataclasses.replace(
+        fixture_reports["clean-economy"],
+        flags=[flag(second, second + 12), flag(text.index("Fans"), text.index("Fans") + 10)],
+    )
+    assert _offtopic_reason(one_paragraph, text) == "2 sentences in paragraph 2 are off-topic"
+    single = dataclasses.replace(one_paragraph, flags=[flag(second, second + 12)])
+    assert _offtopic_reason(single, text) == "a sentence in paragraph 2 is off-topic"
