@@ -73,7 +73,15 @@ def test_onnx_scorer_finds_the_same_flags_on_the_fixtures(onnx_embedder, fixture
     for rid, torch_report in fixture_reports.items():
         kinds = sorted((f.kind, f.start, f.end) for f in torch_report.flags if f.kind != "offtopic")
         assert sorted((f.kind, f.start, f.end) for f in reports[rid].flags if f.kind != "offtopic") == kinds
+        # an off-topic decision may differ only for a unit at the threshold (flag score 0.5 there), where
+        # the int8 model's slightly different vectors (cosine ~0.99) can tip it either way
+        torch_off = {(f.start, f.end): f.score for f in torch_report.flags_of("offtopic")}
+        onnx_off = {(f.start, f.end): f.score for f in reports[rid].flags_of("offtopic")}
+        tipped = [
+            score for span, score in {**torch_off, **onnx_off}.items() if (span in torch_off) != (span in onnx_off)
+        ]
+        assert all(score < 0.6 for score in tipped), (rid, torch_off, onnx_off)
         if torch_report.quality is None:  # not English prose: not scored by either backend
             assert reports[rid].quality is None
-        else:
+        elif not tipped:
             assert abs(reports[rid].quality - torch_report.quality) < 0.1
