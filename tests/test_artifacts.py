@@ -817,4 +817,3 @@ def test_credit_block_under_a_closing_sources_header():
     assert [found.get(span_of(text, c)) for c in credits] == ["source_attribution"] * 2
     text = "\n\n".join([PROSE, "Sources:", PROSE, credits[0]])  # a paragraph under the header: not a credit block
     assert span_of(text, credits[0]) not in rule_spans(text)
-

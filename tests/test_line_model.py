@@ -1,17 +1,19 @@
-"""The line model's context features (measured by benchmarks/artifacts/context_features_dev.py)."""
+"""The context features of benchmarks/artifacts/context_features_dev.py (a dev experiment, not shipped)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from coherence.detectors.line_features import (
-    CONTEXT_FEATURE_NAMES,
-    FEATURE_NAMES,
-    context_features,
-    is_sentence_like,
-)
+from coherence.detectors.line_features import FEATURE_NAMES
 from coherence.detectors.line_model import load_line_model
+
+dev = pytest.importorskip("benchmarks.artifacts.context_features_dev")
+CONTEXT_FEATURE_NAMES, context_features, is_sentence_like = (
+    dev.CONTEXT_FEATURE_NAMES,
+    dev.context_features,
+    dev.is_sentence_like,
+)
 
 PAGE = [
     "Share this story",  # 0: furniture above the article

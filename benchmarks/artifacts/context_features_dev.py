@@ -5,7 +5,7 @@
     python benchmarks/artifacts/context_features_dev.py --holdout-batch 6    # fit on the other dev batches
 
 Every dev line gets the shipped model's features (``line_features``) and, for the variants, some of
-:data:`~coherence.detectors.line_features.CONTEXT_FEATURE_NAMES` (neighbours' pattern hits and shapes,
+:data:`CONTEXT_FEATURE_NAMES` (neighbours' pattern hits and shapes,
 place before the first / after the last sentence-like line, the rules' flagged share near, below and
 above the line, length against the median) or of :data:`TITLE_FEATURE_NAMES` (overlap with the record's
 title). Each variant is fitted and predicted as ``train_lines`` does it (20 folds grouped by record,
@@ -29,8 +29,10 @@ import argparse
 import collections
 import gzip
 import json
+import math
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -44,16 +46,83 @@ sys.path.insert(0, str(ROOT))
 
 from coherence.detectors.artifacts import ArtifactDetector  # noqa: E402
 from coherence.detectors.line_features import (  # noqa: E402
-    CONTEXT_FEATURE_NAMES,
+    _SENTENCE_END,
     FEATURE_NAMES,
     content_words,
-    context_features,
     covers_half,
-    is_sentence_like,
     touches,
     word_matrix,
 )
 from coherence.training.train_lines import combined, fit, found_by, load_dev_labels, precision_recall  # noqa: E402
+
+
+def is_sentence_like(line: str) -> bool:
+    """A line of 8+ words ending like a sentence (looser than ``line_features.is_prose``)."""
+    return len(line.split()) >= 8 and line.rstrip().endswith(_SENTENCE_END)
+
+
+CONTEXT_FEATURE_NAMES: tuple[str, ...] = (
+    "prev_pattern_hit",
+    "next_pattern_hit",
+    "prev_short_unpunctuated",
+    "next_short_unpunctuated",
+    "prev_sentence_like",
+    "next_sentence_like",
+    "before_first_sentence",
+    "after_last_sentence",
+    "log_lines_before_first_sentence",
+    "log_lines_after_last_sentence",
+    "flagged_share_within_2",
+    "flagged_share_below",
+    "flagged_share_above",
+    "log_chars_vs_median",
+)
+
+
+def context_features(texts: Sequence[str], flagged: Sequence[bool], pattern_hits: Sequence[bool]) -> np.ndarray:
+    """One row of :data:`CONTEXT_FEATURE_NAMES` per line (not used by the shipped model; measured
+    here): the neighbours' pattern hits, shapes and
+    sentence-likeness; whether, and how many lines, the line sits before the first or after the last
+    sentence-like line (the furniture around an article); the rules' flagged share within two lines,
+    below and above it; its length against the text's median line.
+
+    ``flagged[i]``: rule flags cover half of line ``i``; ``pattern_hits[i]``: some rule's pattern
+    matches it (as in :func:`coherence.detectors.line_features.line_features`).
+    """
+    n = len(texts)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_FEATURE_NAMES)))
+    short = [len(t.split()) <= 12 and not t.rstrip().endswith(_SENTENCE_END) for t in texts]
+    sentence = [is_sentence_like(t) for t in texts]
+    positions = [i for i, s in enumerate(sentence) if s]
+    first, last = (positions[0], positions[-1]) if positions else (n, -1)
+    flagged_before = np.concatenate([[0], np.cumsum(np.asarray(flagged, dtype=int))])  # [i]: flagged lines above i
+    total = int(flagged_before[-1])
+    median_chars = float(np.median([len(t) for t in texts]))
+    rows = []
+    for i in range(n):
+        window = [j for j in (i - 2, i - 1, i + 1, i + 2) if 0 <= j < n]
+        above, below = int(flagged_before[i]), total - int(flagged_before[i + 1])
+        rows.append(
+            [
+                float(i > 0 and pattern_hits[i - 1]),
+                float(i + 1 < n and pattern_hits[i + 1]),
+                float(i > 0 and short[i - 1]),
+                float(i + 1 < n and short[i + 1]),
+                float(i > 0 and sentence[i - 1]),
+                float(i + 1 < n and sentence[i + 1]),
+                float(i < first),
+                float(i > last),
+                math.log1p(first - i) if i < first and positions else 0.0,
+                math.log1p(i - last) if i > last and positions else 0.0,
+                sum(bool(flagged[j]) for j in window) / len(window) if window else 0.0,
+                below / (n - 1 - i) if i < n - 1 else 0.0,
+                above / i if i > 0 else 0.0,
+                math.log((len(texts[i]) + 1) / (median_chars + 1)),
+            ]
+        )
+    return np.asarray(rows, dtype=float)
+
 
 TITLE_FEATURE_NAMES = ("has_title", "title_overlap", "title_recall", "is_title", "headline_off_title")
 ALL_EXTRA = CONTEXT_FEATURE_NAMES + TITLE_FEATURE_NAMES
