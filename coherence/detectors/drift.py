@@ -228,6 +228,65 @@ def boundary_cohesion(sentence_vectors: np.ndarray, sentence_paragraph: list[int
     return float(np.mean(sims)) if sims else float("nan")
 
 
+def local_break(vectors: np.ndarray) -> np.ndarray:
+    """How much each sentence lowers the coherence of its neighbours: sim(prev, next) minus the mean of
+    sim(prev, s) and sim(s, next). A sentence spliced in sits between two sentences that fit each other
+    better than either fits it. NaN at the article's first and last sentence."""
+    out = np.full(len(vectors), np.nan)
+    if len(vectors) >= 3:
+        adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+        skip = np.einsum("ij,ij->i", vectors[:-2], vectors[2:])
+        out[1:-1] = skip - (adjacent[:-1] + adjacent[1:]) / 2
+    return out
+
+
+def paragraph_fit(vectors: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Mean similarity of each sentence to the other sentences of its paragraph, minus the mean pairwise
+    similarity of those other sentences (how well it fits, against how well they fit each other).
+    NaN in paragraphs of fewer than three sentences."""
+    out = np.full(len(vectors), np.nan)
+    for p in np.unique(owner):
+        members = np.flatnonzero(owner == p)
+        k = len(members)
+        if k < 3:
+            continue
+        gram = vectors[members] @ vectors[members].T
+        np.fill_diagonal(gram, 0.0)
+        row = gram.sum(1)
+        total = row.sum() / 2  # sum over pairs
+        fit = row / (k - 1)
+        others = (total - row) / ((k - 1) * (k - 2) / 2)
+        out[members] = fit - others
+    return out
+
+
+def paragraph_gap(values: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Each value minus the median of the other sentences of its paragraph (NaN when alone)."""
+    out = np.full(len(values), np.nan)
+    for p in np.unique(owner):
+        members = np.flatnonzero(owner == p)
+        if len(members) < 2:
+            continue
+        for j in members:
+            out[j] = values[j] - np.median(values[members[members != j]])
+    return out
+
+
+def splice_measurements(
+    vectors: np.ndarray, owner: np.ndarray, lexical: np.ndarray, names: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Sentence inputs aimed at one sentence spliced inside a paragraph (dev experiment, session 6):
+    :func:`local_break`, :func:`paragraph_fit`, and the sentence's lexical and name cohesion against
+    the other sentences of its paragraph (:func:`paragraph_gap`). Only a model whose heads name them uses them."""
+    owner = np.asarray(owner)
+    return {
+        "local_break": local_break(vectors),
+        "paragraph_fit": paragraph_fit(vectors, owner),
+        "lexical_paragraph_gap": paragraph_gap(np.asarray(lexical, dtype=float), owner),
+        "names_paragraph_gap": paragraph_gap(np.asarray(names, dtype=float), owner),
+    }
+
+
 def robust_z(values: np.ndarray) -> np.ndarray:
     """(x - median) / (1.4826 * MAD), with a floor on the spread."""
     if len(values) == 0:
@@ -655,6 +714,7 @@ class DriftDetector:
         m["log_paragraph_sentences"] = np.log(sizes)
         m["article_edge"] = np.isin(owner, [0, len(paragraph_vectors) - 1]).astype(float)
         m["log_units"] = np.full(n, np.log(n))
+        m.update(splice_measurements(sentence_vectors, owner, lexical, names[0]))
         return m
 
     def _model_offtopic(self, model, result, weights, par_words, sent_words, owner, headline_vector, texts) -> None:

@@ -90,6 +90,12 @@ SENTENCE_FEATURES = (
     "log_paragraph_sentences",
     "article_edge",
     "log_units",
+    # session 6, dev experiment: one sentence spliced inside a paragraph (drift.splice_measurements);
+    # --without local_break paragraph_fit lexical_paragraph_gap names_paragraph_gap gives the shipped set
+    "local_break",
+    "paragraph_fit",
+    "lexical_paragraph_gap",
+    "names_paragraph_gap",
 )
 NO_HEADLINE_DROPS = {"headline", "headline_median", "evidence"}  # paragraph evidence uses the headline
 C_GRID = (0.01, 0.1, 1.0)
