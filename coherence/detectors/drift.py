@@ -231,8 +231,9 @@ def boundary_cohesion(sentence_vectors: np.ndarray, sentence_paragraph: list[int
 def local_break(vectors: np.ndarray) -> np.ndarray:
     """How much each sentence lowers the coherence of its neighbours: sim(prev, next) minus the mean of
     sim(prev, s) and sim(s, next). A sentence spliced in sits between two sentences that fit each other
-    better than either fits it. NaN at the article's first and last sentence."""
-    out = np.full(len(vectors), np.nan)
+    better than either fits it. 0 at the article's first and last sentence (a NaN input would keep a
+    row out of a head's fit and its scoring)."""
+    out = np.zeros(len(vectors))
     if len(vectors) >= 3:
         adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
         skip = np.einsum("ij,ij->i", vectors[:-2], vectors[2:])
@@ -243,8 +244,8 @@ def local_break(vectors: np.ndarray) -> np.ndarray:
 def paragraph_fit(vectors: np.ndarray, owner: np.ndarray) -> np.ndarray:
     """Mean similarity of each sentence to the other sentences of its paragraph, minus the mean pairwise
     similarity of those other sentences (how well it fits, against how well they fit each other).
-    NaN in paragraphs of fewer than three sentences."""
-    out = np.full(len(vectors), np.nan)
+    0 in paragraphs of fewer than three sentences."""
+    out = np.zeros(len(vectors))
     for p in np.unique(owner):
         members = np.flatnonzero(owner == p)
         k = len(members)
@@ -261,8 +262,8 @@ def paragraph_fit(vectors: np.ndarray, owner: np.ndarray) -> np.ndarray:
 
 
 def paragraph_gap(values: np.ndarray, owner: np.ndarray) -> np.ndarray:
-    """Each value minus the median of the other sentences of its paragraph (NaN when alone)."""
-    out = np.full(len(values), np.nan)
+    """Each value minus the median of the other sentences of its paragraph (0 when alone)."""
+    out = np.zeros(len(values))
     for p in np.unique(owner):
         members = np.flatnonzero(owner == p)
         if len(members) < 2:
