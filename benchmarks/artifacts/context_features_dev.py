@@ -46,8 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 from coherence.detectors.artifacts import ArtifactDetector  # noqa: E402
 from coherence.detectors.line_features import (  # noqa: E402
-    _SENTENCE_END,
     FEATURE_NAMES,
+    SENTENCE_END,
     content_words,
     covers_half,
     touches,
@@ -58,7 +58,7 @@ from coherence.training.train_lines import combined, fit, found_by, load_dev_lab
 
 def is_sentence_like(line: str) -> bool:
     """A line of 8+ words ending like a sentence (looser than ``line_features.is_prose``)."""
-    return len(line.split()) >= 8 and line.rstrip().endswith(_SENTENCE_END)
+    return len(line.split()) >= 8 and line.rstrip().endswith(SENTENCE_END)
 
 
 CONTEXT_FEATURE_NAMES: tuple[str, ...] = (
@@ -92,7 +92,7 @@ def context_features(texts: Sequence[str], flagged: Sequence[bool], pattern_hits
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(CONTEXT_FEATURE_NAMES)))
-    short = [len(t.split()) <= 12 and not t.rstrip().endswith(_SENTENCE_END) for t in texts]
+    short = [len(t.split()) <= 12 and not t.rstrip().endswith(SENTENCE_END) for t in texts]
     sentence = [is_sentence_like(t) for t in texts]
     positions = [i for i, s in enumerate(sentence) if s]
     first, last = (positions[0], positions[-1]) if positions else (n, -1)

@@ -28,13 +28,19 @@ import ftfy
 import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from coherence.detectors.line_features import FURNITURE_WORDS, covers_half, is_prose, line_features, touches
+from coherence.detectors.line_features import (
+    FURNITURE_WORDS,
+    SENTENCE_END,
+    covers_half,
+    is_prose,
+    line_features,
+    touches,
+)
 from coherence.detectors.line_model import DEFAULT_LINE_MODEL, load_line_model
 from coherence.flags import Flag
 from coherence.units import Span, split_lines
 
 _I = re.IGNORECASE
-_SENTENCE_END = (".", "!", "?", '"', "”", "’", ")", "…")
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\s+\d{{4}})"
 _SOCIAL = r"(?:facebook|twitter|whatsapp|linkedin|reddit|pinterest|tumblr|telegram|pocket|skype|email|print)"
@@ -1164,7 +1170,7 @@ _MAX_RELATED_RUN = 8  # headlines listed under one Related label
 
 def _is_headline_like(line: str) -> bool:
     """3-20 words, capitalised, no final sentence punctuation: another story's headline in a list."""
-    return 3 <= len(line.split()) <= 20 and line[:1].isupper() and not line.rstrip().endswith(_SENTENCE_END)
+    return 3 <= len(line.split()) <= 20 and line[:1].isupper() and not line.rstrip().endswith(SENTENCE_END)
 
 
 def _headline_run(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
@@ -1278,7 +1284,7 @@ _CONJUNCTIONS = frozenset(["And", "But", "So", "Or", "For", "Yet", "Then", "Howe
 def _is_sentence(line: str) -> bool:
     """A paragraph of prose, however short: 8+ words ending like a sentence (tabloids write one-sentence
     paragraphs, so :func:`is_prose`'s 15 words miss the prose around their captions)."""
-    return len(line.split()) >= 8 and line.rstrip().endswith(_SENTENCE_END)
+    return len(line.split()) >= 8 and line.rstrip().endswith(SENTENCE_END)
 
 
 _LOWER_LABEL = re.compile(r"^[a-z0-9][a-z0-9'’ -]*[a-z0-9]$")  # no capital, no punctuation
@@ -1329,8 +1335,8 @@ def _bare_name_bylines(text: str, lines: list[Span], flags: list[Flag]) -> list[
         if flagged[i] or i == 0 or not _is_bare_name(line):
             continue
         before = lines[i - 1].text(text).rstrip()
-        at_end = all(flagged[i + 1 :]) and before.endswith(_SENTENCE_END)
-        at_top = i == 1 and not flagged[0] and not before.endswith(_SENTENCE_END) and _is_bare_name(line, strict=True)
+        at_end = all(flagged[i + 1 :]) and before.endswith(SENTENCE_END)
+        at_top = i == 1 and not flagged[0] and not before.endswith(SENTENCE_END) and _is_bare_name(line, strict=True)
         at_top = at_top and len(lines) > 2 and _is_sentence(lines[2].text(text))
         if at_end or at_top:
             out.append(Flag("artifact", span.start, span.end, 0.85, "bare author name on its own line", "byline"))

@@ -30,7 +30,8 @@ _LABEL_PREFIX = re.compile(r"^[\w\s]{1,20}:")
 _HANDLE = re.compile(r"(?<!\w)@\w{2,15}")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
-_SENTENCE_END = (".", "!", "?", '"', "”", "’", ")", "…")
+#: What a line that ends a sentence ends with (full stop, !, ?, closing quotes and brackets, ellipsis).
+SENTENCE_END = (".", "!", "?", '"', "”", "’", ")", "…")
 _IMPERATIVES = frozenset(
     [
         "click",
@@ -149,7 +150,7 @@ def _stop_words() -> frozenset[str]:
 
 def is_prose(line: str) -> bool:
     """A line of 15+ words ending like a sentence."""
-    return len(line.split()) >= 15 and line.rstrip().endswith(_SENTENCE_END)
+    return len(line.split()) >= 15 and line.rstrip().endswith(SENTENCE_END)
 
 
 _BARE_URL = re.compile(r"^\W*(https?://|www\.)\S+\W*$", re.IGNORECASE)
@@ -180,7 +181,7 @@ def _shape(line: str) -> list[float]:
     folded = [w.casefold() for w in alpha]
     letters = list(filter(str.isalpha, line))
     stripped = line.rstrip()
-    ends_sentence = stripped.endswith(_SENTENCE_END)
+    ends_sentence = stripped.endswith(SENTENCE_END)
     n_alpha = max(1, len(alpha))
     capitalised = sum(w[0].isupper() for w in alpha) / n_alpha
     return [
@@ -245,8 +246,8 @@ def line_features(text: str, lines: Sequence[Span], flags: Sequence[Flag], patte
         prev_prose = i > 0 and prose[i - 1]
         next_prose = i + 1 < n and prose[i + 1]
         neighbours = set().union(*(content[j] for j in (i - 1, i + 1) if 0 <= j < n))
-        short_unpunctuated = len(line.split()) <= 12 and not line.rstrip().endswith(_SENTENCE_END)
-        headline_like = 3 <= len(line.split()) <= 16 and not line.rstrip().endswith(_SENTENCE_END)
+        short_unpunctuated = len(line.split()) <= 12 and not line.rstrip().endswith(SENTENCE_END)
+        headline_like = 3 <= len(line.split()) <= 16 and not line.rstrip().endswith(SENTENCE_END)
         overlap_rest = _overlap(content[i], {w for w in content[i] if vocabulary[w] > 1})  # in another line too
         rows.append(
             _shape(line)
