@@ -276,9 +276,10 @@ def paragraph_gap(values: np.ndarray, owner: np.ndarray) -> np.ndarray:
 def splice_measurements(
     vectors: np.ndarray, owner: np.ndarray, lexical: np.ndarray, names: np.ndarray
 ) -> dict[str, np.ndarray]:
-    """Sentence inputs aimed at one sentence spliced inside a paragraph (dev experiment, session 6):
+    """Sentence inputs aimed at one sentence spliced inside a paragraph (added in session 6):
     :func:`local_break`, :func:`paragraph_fit`, and the sentence's lexical and name cohesion against
-    the other sentences of its paragraph (:func:`paragraph_gap`). Only a model whose heads name them uses them."""
+    the other sentences of its paragraph (:func:`paragraph_gap`). Only a model whose heads name them uses
+    them (the bundled model's sentence heads do; older model files do not)."""
     owner = np.asarray(owner)
     return {
         "local_break": local_break(vectors),
