@@ -90,8 +90,8 @@ SENTENCE_FEATURES = (
     "log_paragraph_sentences",
     "article_edge",
     "log_units",
-    # session 6, dev experiment: one sentence spliced inside a paragraph (drift.splice_measurements);
-    # --without local_break paragraph_fit lexical_paragraph_gap names_paragraph_gap gives the shipped set
+    # since session 6 (in the bundled model): one sentence spliced inside a paragraph
+    # (drift.splice_measurements); --without these four gives the feature set of the models before them
     "local_break",
     "paragraph_fit",
     "lexical_paragraph_gap",
