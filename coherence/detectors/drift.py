@@ -241,6 +241,39 @@ def local_break(vectors: np.ndarray) -> np.ndarray:
     return out
 
 
+def back_break(vectors: np.ndarray) -> np.ndarray:
+    """One-sided :func:`local_break` looking back: sim(s-2, s-1) minus sim(s-1, s), how much weaker the
+    sentence's link to the one before it is than that sentence's link to its own predecessor. Defined at
+    the article's last sentence, where :func:`local_break` is 0; 0 for the first two sentences."""
+    out = np.zeros(len(vectors))
+    if len(vectors) >= 3:
+        adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+        out[2:] = adjacent[:-1] - adjacent[1:]
+    return out
+
+
+def forward_break(vectors: np.ndarray) -> np.ndarray:
+    """One-sided :func:`local_break` looking ahead: sim(s+1, s+2) minus sim(s, s+1) (0 for the last two
+    sentences)."""
+    return back_break(vectors[::-1])[::-1].copy()
+
+
+def neighbour_paragraph_gap(vectors: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Each sentence's similarity to the paragraphs around its own (the previous and the next, those
+    that exist; a paragraph is the normalised sum of its sentence vectors) minus the median of its
+    paragraph mates' (:func:`paragraph_gap`; 0 when alone or with no other paragraph). Unlike
+    :func:`paragraph_fit` it is defined in two-sentence paragraphs."""
+    owner = np.asarray(owner)
+    n_par = int(owner.max()) + 1 if len(owner) else 0
+    if n_par < 2:
+        return np.zeros(len(vectors))
+    paragraphs = _normalize(np.vstack([vectors[owner == p].sum(0) for p in range(n_par)]))
+    before = np.vstack([np.zeros(paragraphs.shape[1]), paragraphs[:-1]])
+    after = np.vstack([paragraphs[1:], np.zeros(paragraphs.shape[1])])
+    around = _normalize(before + after)
+    return paragraph_gap(np.einsum("ij,ij->i", vectors, around[owner]), owner)
+
+
 def paragraph_fit(vectors: np.ndarray, owner: np.ndarray) -> np.ndarray:
     """Mean similarity of each sentence to the other sentences of its paragraph, minus the mean pairwise
     similarity of those other sentences (how well it fits, against how well they fit each other).
@@ -278,14 +311,19 @@ def splice_measurements(
 ) -> dict[str, np.ndarray]:
     """Sentence inputs aimed at one sentence spliced inside a paragraph (added in session 6):
     :func:`local_break`, :func:`paragraph_fit`, and the sentence's lexical and name cohesion against
-    the other sentences of its paragraph (:func:`paragraph_gap`). Only a model whose heads name them uses
-    them (the bundled model's sentence heads do; older model files do not)."""
+    the other sentences of its paragraph (:func:`paragraph_gap`). Session 7 added one-sided views for
+    the places where those are 0 (a paragraph's or the article's last sentence, two-sentence paragraphs):
+    :func:`back_break`, :func:`forward_break` and :func:`neighbour_paragraph_gap`. Only a model whose heads
+    name a measurement uses it."""
     owner = np.asarray(owner)
     return {
         "local_break": local_break(vectors),
         "paragraph_fit": paragraph_fit(vectors, owner),
         "lexical_paragraph_gap": paragraph_gap(np.asarray(lexical, dtype=float), owner),
         "names_paragraph_gap": paragraph_gap(np.asarray(names, dtype=float), owner),
+        "back_break": back_break(vectors),
+        "forward_break": forward_break(vectors),
+        "neighbour_paragraph_gap": neighbour_paragraph_gap(vectors, owner),
     }
 
 

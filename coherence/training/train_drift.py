@@ -96,6 +96,11 @@ SENTENCE_FEATURES = (
     "paragraph_fit",
     "lexical_paragraph_gap",
     "names_paragraph_gap",
+    # session 7, dev experiment: one-sided views where the four above are 0 (paragraph ends, two-sentence
+    # paragraphs); --without these three gives the bundled model's feature set
+    "back_break",
+    "forward_break",
+    "neighbour_paragraph_gap",
 )
 NO_HEADLINE_DROPS = {"headline", "headline_median", "evidence"}  # paragraph evidence uses the headline
 C_GRID = (0.01, 0.1, 1.0)
@@ -129,6 +134,68 @@ def rows_of(measurements: dict[str, np.ndarray] | None, features: Sequence[str],
     return np.column_stack([np.broadcast_to(measurements[f], (n,)) for f in features])
 
 
+def nan_counts(rows: np.ndarray, features: Sequence[str]) -> dict[str, int]:
+    """Number of rows with a NaN in each feature (features without NaN left out)."""
+    counts = np.isnan(rows).sum(axis=0)
+    return {f: int(c) for f, c in zip(features, counts, strict=True) if c}
+
+
+def check_nan_rows(rows: np.ndarray, features: Sequence[str], level: str, max_share: float) -> int:
+    """Rows of measured units with a NaN measurement, which a head would silently leave out of its fit
+    and its scoring: a warning with counts by feature on stderr, and a ``ValueError`` when their share of
+    the rows exceeds ``max_share``. Returns the number of such rows."""
+    bad = int(np.isnan(rows).any(axis=1).sum())
+    if bad:
+        share = bad / max(1, len(rows))
+        message = (
+            f"{level} rows: {bad} of {len(rows)} ({share:.2%}) have a NaN measurement and would be skipped "
+            f"by the heads; by feature: {nan_counts(rows, features)}"
+        )
+        if share > max_share:
+            raise ValueError(message + f" (more than --max-nan-share {max_share})")
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+    return bad
+
+
+def sentence_positions(units) -> list[tuple[str, str]]:
+    """(place in its paragraph: first / middle / last / alone, paragraph length: 1 / 2 / 3+) of each sentence."""
+    owner = np.asarray(units.sentence_paragraph)
+    out = []
+    for j, p in enumerate(owner):
+        members = np.flatnonzero(owner == p)
+        k = int(np.searchsorted(members, j))
+        size = len(members)
+        place = "alone" if size == 1 else "first" if k == 0 else "last" if k == size - 1 else "middle"
+        out.append((place, str(size) if size < 3 else "3+"))
+    return out
+
+
+def recall_by_position(docs, analyses, flags, sent_labels) -> dict[tuple[str, str, str], tuple[int, int]]:
+    """Single-sentence splices found / spliced, by (relation, place in the paragraph, paragraph length)
+    of the sentence unit(s) labelled spliced; a gold splice is found as in :func:`benchmarks.drift.splices.match`."""
+    from benchmarks.drift.splices import match
+
+    out: dict[tuple[str, str, str], list[int]] = {}
+    for d, a, f, labels in zip(docs, analyses, flags, sent_labels, strict=True):
+        if d.kind != "sentence":
+            continue
+        spliced = np.flatnonzero(labels)
+        place, size = sentence_positions(a.units)[spliced[0]] if len(spliced) else ("unlabelled", "-")
+        _, _, found, gold = match(d.gold, f)
+        row = out.setdefault((d.relation, place, size), [0, 0])
+        row[0] += found
+        row[1] += gold
+    return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+
+def print_recall_by_position(table: dict[tuple[str, str, str], tuple[int, int]], prefix: str) -> None:
+    for (relation, place, size), (found, gold) in table.items():
+        print(
+            f"{prefix}: sentence splices, {relation} topic, {place} of a {size}-sentence paragraph: "
+            f"found {found} of {gold} (recall {found / max(1, gold):.2f})"
+        )
+
+
 HEAD_KINDS = {"boosted": "trees", "logistic": "logistic"}  # --heads: the kind of UnitModel.fit_head
 
 
@@ -151,8 +218,9 @@ def folds_of(sources: Sequence[str], k: int, seed: int = 13) -> np.ndarray:
 class Trainer:
     """The dev documents, their analyses and unit labels, and the detector runs on them."""
 
-    def __init__(self, docs, analyses, scorer, folds: np.ndarray) -> None:
+    def __init__(self, docs, analyses, scorer, folds: np.ndarray, max_nan_share: float = 0.0) -> None:
         self.docs, self.analyses, self.scorer, self.folds = docs, analyses, scorer, folds
+        self.max_nan_share = max_nan_share
         self.par_labels = [unit_labels(a.units.paragraphs, d.gold) for d, a in zip(docs, analyses, strict=True)]
         self.sent_labels = [unit_labels(a.units.sentences, d.gold) for d, a in zip(docs, analyses, strict=True)]
 
@@ -163,7 +231,7 @@ class Trainer:
     def stack(self, results: dict[int, object], level: str, features: Sequence[str]):
         """(rows, labels, (document, unit) of each row, rows to train on) of the units the model
         scores: long enough, in an article with enough units, and (sentences) not in a flagged paragraph."""
-        rows, labels, where, train = [], [], [], []
+        rows, labels, where, train, measured = [], [], [], [], []
         detector = DriftDetector()
         for i, r in sorted(results.items()):
             a = self.analyses[i]
@@ -171,6 +239,8 @@ class Trainer:
             m = r.paragraph_measurements if level == "paragraph" else r.sentence_measurements
             X = rows_of(m, features, len(spans))
             words = np.array([len(a.text[s.start : s.end].split()) for s in spans])
+            if m is not None:  # no measurements at all: the detector does not score the article's units either
+                measured.append(X[words >= detector.min_words])
             keep = (words >= detector.min_words) & ~np.isnan(X).any(axis=1)
             if level == "sentence":
                 flagged = [o.index for o in r.offtopic_paragraphs]
@@ -183,6 +253,8 @@ class Trainer:
             rows.append(X[keep])
             labels.append((self.par_labels if level == "paragraph" else self.sent_labels)[i][keep])
             where += [(i, int(j)) for j in np.flatnonzero(keep)]
+        if measured:
+            check_nan_rows(np.vstack(measured), features, level, self.max_nan_share)
         return np.vstack(rows), np.concatenate(labels), where, np.concatenate(train)
 
     def flags(self, results: dict[int, object], sentence_threshold: float) -> list[list[tuple[int, int]]]:
@@ -229,6 +301,19 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--keep-quality-test", action="store_true", help="also train on the quality test split's articles"
     )
+    parser.add_argument(
+        "--paragraph-thresholds",
+        type=float,
+        nargs="*",
+        default=list(PARAGRAPH_THRESHOLDS),
+        help="paragraph thresholds tried (a shorter list for quick dev comparisons)",
+    )
+    parser.add_argument(
+        "--max-nan-share",
+        type=float,
+        default=0.0,
+        help="most rows of measured units with a NaN measurement (skipped by the heads) before training fails",
+    )
     parser.add_argument("-o", "--output", type=Path, default=ROOT / "coherence" / "data" / "drift_model.json")
     return parser
 
@@ -252,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     analyses = prepare_splices(docs, scorer)
     folds = folds_of([d.source_id for d in docs], args.folds)
     print(f"{len(articles)} dev articles, {len(docs)} documents", flush=True)
-    t = Trainer(docs, analyses, scorer, folds)
+    t = Trainer(docs, analyses, scorer, folds, args.max_nan_share)
     every = range(len(docs))
 
     # 1. Paragraph rows, nothing flagged; C by out-of-fold log loss.
@@ -278,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     best = None
     at_budget: dict[float, tuple] = {}
     tracked = sorted({*OTHER_BUDGETS, *args.also_budgets})
-    for pt in PARAGRAPH_THRESHOLDS:
+    for pt in args.paragraph_thresholds:
         results = {}
         for k in range(args.folds):
             model = UnitModel(heads={"paragraph": par_heads[k]}, paragraph_threshold=pt, sentence_threshold=np.inf)
@@ -295,13 +380,14 @@ def main(argv: list[str] | None = None) -> int:
                 results[i].sentence_probability[j] = p
             here = None
             for st in SENTENCE_THRESHOLDS:
-                ev = splices.evaluate(docs, t.flags(results, st), [0.0] * len(docs))
+                flags = t.flags(results, st)
+                ev = splices.evaluate(docs, flags, [0.0] * len(docs))
                 value = (ev["different"]["f1"] + ev["same"]["f1"]) / 2
                 if ev["unmodified_flagged"] <= args.budget and (here is None or value > here[0]):
-                    here = (value, pt, st, C, ev)
+                    here = (value, pt, st, C, ev, flags)
                 for b in tracked:
                     if ev["unmodified_flagged"] <= b and (b not in at_budget or value > at_budget[b][0]):
-                        at_budget[b] = (value, pt, st, C, ev)
+                        at_budget[b] = (value, pt, st, C, ev, flags)
             if here is None:
                 print(f"paragraph threshold {pt}, sentence C={C}: nothing within the budget", flush=True)
                 continue
@@ -314,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             if best is None or here[0] > best[0]:
                 best = here
-    for b, (_value, pt, st, C, ev) in sorted(at_budget.items()):
+    for b, (_value, pt, st, C, ev, _flags) in sorted(at_budget.items()):
         print(
             f"budget {b:.3f}: paragraph {pt}, sentence {st} (C {C}): F1 {ev['different']['f1']:.3f} / "
             f"{ev['same']['f1']:.3f}, unmodified flagged {ev['unmodified_flagged']:.4f}"
@@ -329,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"budget {b}: no setting within it", file=sys.stderr)
             continue
         outputs.append((b, args.output.with_name(f"{args.output.stem}.budget{b}{args.output.suffix}"), at_budget[b]))
-    for budget, output, (_value, pt, st, sentence_c, ev) in outputs:
+    for budget, output, (_value, pt, st, sentence_c, ev, oof_flags) in outputs:
         # 4. Final heads on all dev rows.
         results = {}
         for k in range(args.folds):
@@ -376,6 +462,8 @@ def main(argv: list[str] | None = None) -> int:
         for relation in ("different", "same"):
             kinds = ", ".join(f"{k} {ev[relation][k]['recall']:.2f}" for k in splices.SPLICE_KINDS)
             print(f"budget {budget}: out-of-fold recall, {relation} topic: {kinds}")
+        table = recall_by_position(docs, analyses, oof_flags, t.sent_labels)
+        print_recall_by_position(table, f"budget {budget}, out of fold")
         print(f"budget {budget}: paragraph threshold {pt}, sentence threshold {st}, C {best_c} / {sentence_c}; CV {cv}")
         print(f"wrote {output}")
     return 0
