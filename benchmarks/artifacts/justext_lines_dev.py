@@ -3,6 +3,7 @@
 
     python benchmarks/artifacts/justext_lines_dev.py                 # leave one dev batch out (~3 min)
     python benchmarks/artifacts/justext_lines_dev.py --misses        # also list the held-out misses
+    python benchmarks/artifacts/justext_lines_dev.py --holdout-batch 8   # one held-out batch only
 
 Only dev rows of batches 1-4 and 6-8 are read (test rows and later batches never are). Every line gets
 the shipped line features (``line_features``) and, for the variants, jusText's verdict on it
@@ -18,7 +19,9 @@ The ``combo`` variant keeps the shipped features and adds, with a second thresho
 same way, lines jusText calls bad (final class) and short or bad (context-free) whose probability is
 >= ``t2``. "Rules" include the title-based page rules, as the detector runs; the rules were written on
 batches 1-7 (not 8), so the rules' share is optimistic everywhere except batch 8, and the model's
-increment (lines added beyond the rules, true and false) is the figure to compare. Nothing is saved.
+increment (lines added beyond the rules, true and false) is the figure to compare. Run from a checkout
+of a commit whose rules predate batch N (this script and the current label file copied in) with
+``--holdout-batch N``, it measures fresh lines as the rules first met them. Nothing is saved.
 """
 
 from __future__ import annotations
@@ -179,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--folds", type=int, default=10, help="inner folds (grouped by record)")
     ap.add_argument("--min-precision", type=float, default=0.97)
     ap.add_argument("--misses", action="store_true", help="list held-out artifact lines every variant misses")
+    ap.add_argument("--holdout-batch", type=int, default=None, help="hold out only this dev batch")
     args = ap.parse_args(argv)
 
     info = load_line_model().info
@@ -209,7 +213,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     held_out_probs = {name: np.zeros(len(y)) for name in variants}
     head = f"{'P':>6} {'R':>6} {'tp':>4} {'fp':>3} {'fn':>3}"
     print(f"{'held out':9} {'variant':30} {'t':>5} {'t2':>5} {head}  added tp/fp")
-    for b in DEV_BATCHES:
+    held_out = DEV_BATCHES if args.holdout_batch is None else (args.holdout_batch,)
+    for b in held_out:
         test = np.flatnonzero(batch == b)
         train = np.flatnonzero(batch != b)
         p, r, tp, fp, fn = precision_recall(rule[test], y[test])
@@ -230,6 +235,18 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"batch {b:<3} {name:30} {t:5.2f} {t2:5.2f} {p:6.3f} {r:6.3f} {tp:4d} {fp:3d} {fn:3d}"
                 f"  {int((added & y[test]).sum())}/{int((added & ~y[test]).sum())}"
             )
+    scored = np.isin(batch, held_out)
+    y, rule, touched, boiler, batch, jt = (
+        y[scored],
+        rule[scored],
+        touched[scored],
+        boiler[scored],
+        batch[scored],
+        jt[scored],
+    )
+    rows = [r for r, keep in zip(rows, scored, strict=True) if keep]
+    preds = {name: pred[scored] for name, pred in preds.items()}
+    held_out_probs = {name: probs[scored] for name, probs in held_out_probs.items()}
     print("\nall held-out batches pooled (single article / batch mode with the shipped boilerplate detector)")
     for name, pred in [("rules", rule)] + list(preds.items()):
         p, r, tp, fp, fn = precision_recall(pred, y)

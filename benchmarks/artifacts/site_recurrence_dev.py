@@ -3,6 +3,7 @@
 
     python benchmarks/artifacts/site_recurrence_dev.py            # dev lines and the clean controls (~2 min)
     python benchmarks/artifacts/site_recurrence_dev.py --show 20  # also list the lines reached
+    python benchmarks/artifacts/site_recurrence_dev.py --positions  # also the site's flags by position
 
 The boilerplate detector (batch mode) flags a line that recurs in at least 4 distinct articles of one
 source (and 5% of them, at most 20); the source is the record's ``source`` field (the site's host
@@ -18,7 +19,10 @@ Printed for k = 1 to 4 other articles: how many dev artifact lines the shipped d
 article at a time with the title, then the shipped boilerplate detector fitted per file) recur in k or
 more, against the artifact lines it already finds and the content lines that recur as often; then the
 lines of the clean controls (bbc, perezrosas) that no shipped flag covers and that recur as often
-(bbc is one site, perezrosas one file). Only dev rows of batches 1-4 and 6-8 are read.
+(bbc is one site, perezrosas one file). ``--positions`` adds a site profile that needs no recurring
+text: how often the site's other records have a flagged line at the same place from the top or the
+end (an author bio that changes with the author but always closes the page). Only dev rows of
+batches 1-4 and 6-8 are read.
 """
 
 from __future__ import annotations
@@ -135,32 +139,82 @@ def load_sites(data_dir: Path) -> tuple[dict[str, Site], dict[tuple[str, str], t
     return sites, records
 
 
+class ShippedFlags:
+    """The shipped detector's artifact flags for a record: one article at a time with its title, then the
+    boilerplate detector fitted on every record of the file (batch mode, as ``eval_lines.py`` runs it)."""
+
+    def __init__(self, detector: ArtifactDetector, data_dir: Path) -> None:
+        self.detector, self.data_dir = detector, data_dir
+        self.boilerplate: dict[str, BoilerplateDetector] = {}
+
+    def __call__(self, file_name: str, record: dict) -> list:
+        if file_name not in self.boilerplate:
+            with gzip.open(self.data_dir / "news" / file_name, "rt", encoding="utf-8") as fh:
+                fitted = BoilerplateDetector().fit((r["text"], r.get("source")) for r in map(json.loads, fh))
+            self.boilerplate[file_name] = fitted
+        text = record["text"]
+        flags = [f for f in self.detector.detect(text, record.get("title")) if f.kind == "artifact"]
+        return flags + self.boilerplate[file_name].detect(text, record.get("source"))
+
+
+def print_position_shares(labels: list[dict], records: dict, flags_of: ShippedFlags, edge: int = 5) -> None:
+    """Site profile: for a line among the first or last ``edge`` lines of its record, the share of the site's
+    other records (3+ with a line there) whose line at the same place (counted from that end) is flagged;
+    the higher of the two ends. Sites with a host name only (a file is no site here)."""
+    wanted = {records[(d["file"], d["id"])][0] for d in labels}
+    flagged: dict[str, dict[str, list[bool]]] = collections.defaultdict(dict)
+    for (file_name, record_id), (site, rec) in records.items():
+        if site in wanted and not site.startswith("file:"):
+            spans = split_lines(rec["text"])
+            flags = flags_of(file_name, rec)
+            flagged[site][f"{file_name}:{record_id}"] = [covers_half(flags, s) for s in spans]
+    shares = []
+    for d in labels:
+        site, rec = records[(d["file"], d["id"])]
+        if site not in flagged:
+            continue
+        key = f"{d['file']}:{d['id']}"
+        own = flagged[site][key]
+        index = next(i for i, s in enumerate(split_lines(rec["text"])) if s.start >= d["start"] and s.end <= d["end"])
+        best = 0.0
+        for from_end in (False, True):
+            j = len(own) - 1 - index if from_end else index
+            if j >= edge:
+                continue
+            at = [f[len(f) - 1 - j if from_end else j] for k, f in flagged[site].items() if k != key and j < len(f)]
+            if len(at) >= 3:
+                best = max(best, sum(at) / len(at))
+        shares.append((d["label"] != "content", own[index], best))
+    print(f"\nsite profile (lines of records with a host name: {len(shares)}): flagged share at the line's place")
+    print(f"{'share >=':8} {'missed art.':>11} {'found art.':>10} {'unflagged content':>17}")
+    for t in (0.3, 0.5, 0.7):
+        reached = [s for s in shares if s[2] >= t]
+        missed, found = sum(a and not f for a, f, _ in reached), sum(a and f for a, f, _ in reached)
+        content = sum(not a and not f for a, f, _ in reached)
+        print(f"{t:8.1f} {missed:11d} {found:10d} {content:17d}")
+    print(f"missed artifact lines of such records: {sum(a and not f for a, f, _ in shares)}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--labels", type=Path, default=ROOT / "benchmarks" / "labels" / "artifact_lines.jsonl")
     ap.add_argument("--jaccard", type=float, default=0.6, help="word-set similarity of a near line")
     ap.add_argument("--show", type=int, default=0, help="list this many reached lines per group")
+    ap.add_argument("--positions", action="store_true", help="also the site's flagged share at the line's position")
     args = ap.parse_args(argv)
 
     sites, records = load_sites(args.data)
     labels = [d for d in load_dev_labels(args.labels) if d.get("batch", 1) in DEV_BATCHES]
     detector = ArtifactDetector()
-    boilerplate = {}
+    flags_of = ShippedFlags(detector, args.data)
     rows = []
     for d in labels:
         site, rec = records[(d["file"], d["id"])]
-        if d["file"] not in boilerplate:
-            with gzip.open(args.data / "news" / d["file"], "rt", encoding="utf-8") as fh:
-                boilerplate[d["file"]] = BoilerplateDetector().fit(
-                    (r["text"], r.get("source")) for r in map(json.loads, fh)
-                )
-        text = rec["text"]
-        flags = [f for f in detector.detect(text, rec.get("title")) if f.kind == "artifact"]
-        flags += boilerplate[d["file"]].detect(text, rec.get("source"))
-        line = text[d["start"] : d["end"]]
+        line = rec["text"][d["start"] : d["end"]]
         exact, near = sites[site].recurrence(f"{d['file']}:{d['id']}", line, args.jaccard)
-        rows.append((d["label"] != "content", found_by(flags, d), exact, near, site, line, d.get("batch", 1)))
+        found = found_by(flags_of(d["file"], rec), d)
+        rows.append((d["label"] != "content", found, exact, near, site, line, d.get("batch", 1)))
     n_art = sum(r[0] for r in rows)
     missed = [r for r in rows if r[0] and not r[1]]
     print(f"dev lines {len(rows)} (artifact {n_art}; missed by the shipped detector in batch mode: {len(missed)})")
@@ -176,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             for r in [r for r in rows if keep(r) and max(r[2], r[3]) >= 1][: args.show]:
                 print(f"  {r[2]:2d} / {r[3]:2d} {r[4][:24]:24} b{r[6]} {r[5][:80]!r}")
 
+    if args.positions:
+        print_position_shares(labels, records, flags_of)
     print("\nclean controls: lines no shipped flag covers that recur in k+ other articles of their site (same / near)")
     for name in ("bbc.jsonl.gz", "perezrosas.jsonl.gz"):
         counts = np.zeros((len(KS), 2), dtype=int)
