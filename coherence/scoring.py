@@ -13,7 +13,9 @@ weighs more in a short article, where it is a larger part of the text (and where
 fit signals have fewer units to go on). Every feature is 0 for an article that shows no sign of
 damage and grows with the damage, and no weight is positive, so ``intercept`` is the log-odds of a
 spotless article and ``(weights[f] + short_weights[f] * short) * features[f]`` (the *contribution*
-of ``f``, reported per article) says how much ``f`` lowered the log-odds.
+of ``f``, reported per article) says how much ``f`` lowered the log-odds. A feature that is a part
+of another (:data:`FEATURE_PARTS`, e.g. paragraph disorder in thin paragraphs) adds its contribution to
+that one's, so one defect gives one reason.
 For a corpus with another share of damaged articles ``p``, add ``log((1 - p) / p)`` to the
 log-odds (:meth:`QualityModel.score` ``prior``).
 
@@ -58,9 +60,34 @@ def _hinge(signals: dict[str, float], name: str, below: float) -> float:
 
 
 #: ``paragraph_disorder`` counts an article's own paragraph order as no better than chance below this value of
-#: ``paragraph_order_z``, the normal quantile of its permutation percentile (coherence/detectors/order.py): 1.5 is
-#: the best 6.7% of orders (session 6; 2.0 on the plain z-score of sessions 5-6, 1.0 before)
-ORDER_Z_BELOW = 1.5
+#: ``paragraph_order_z``, the normal quantile of its permutation percentile (coherence/detectors/order.py): 1.25 is
+#: the best 10.6% of orders (session 7, with the thin-paragraph split; 1.5 in session 6, 2.0 on the plain z-score
+#: of sessions 5-6, 1.0 before)
+ORDER_Z_BELOW = 1.25
+
+#: Sentences per paragraph at or below which an article's paragraphs count as wholly thin, and at or above which
+#: not at all (:func:`thin_paragraphs`): web posts have about 2, BBC reports about 4.
+THIN_SENTENCES = (1.5, 4.0)
+
+
+def thin_paragraphs(signals: dict[str, float]) -> float:
+    """How far the article is laid out in thin paragraphs, from 0 (:data:`THIN_SENTENCES`'s upper end or more
+    sentences per paragraph, or not measured) to 1 (its lower end or fewer), linear between. The order signals
+    are weaker evidence there: each break compares a sentence or two, and loosely linked asides and quotes get
+    a paragraph of their own."""
+    sentences, paragraphs = _get(signals, "sentences", math.nan), _get(signals, "paragraphs", math.nan)
+    if math.isnan(sentences) or math.isnan(paragraphs):  # not measured (signals of an older version): not thin
+        return 0.0
+    low, high = THIN_SENTENCES
+    per_paragraph = sentences / max(paragraphs, 1.0)
+    return min(1.0, max(0.0, (high - per_paragraph) / (high - low)))
+
+
+def _disorder(signals: dict[str, float]) -> float:
+    """Both order signals say "out of order": the own order not among the best of its paragraphs' orders
+    (:data:`ORDER_Z_BELOW`) times the position probe's correlation short of a perfect 1."""
+    return _hinge(signals, "paragraph_order_z", ORDER_Z_BELOW) * _hinge(signals, "paragraph_position_corr", 1.0)
+
 
 #: Each feature: (the signal it comes from, how it is computed). All are 0 for a clean article.
 FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
@@ -86,12 +113,11 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "too_short": ("content_words", lambda s: max(0.0, 1.0 - _get(s, "content_words", 100.0) / 100.0)),
     "sentence_evidence": ("max_sentence_evidence", lambda s: max(0.0, _get(s, "max_sentence_evidence"))),
     "paragraph_evidence": ("max_paragraph_evidence", lambda s: max(0.0, _get(s, "max_paragraph_evidence"))),
-    # paragraphs out of order: both order signals must say so (each alone misreads some real layouts); the
-    # article's own order not among the best 6.7% of its paragraphs' orders (ORDER_Z_BELOW)
-    "paragraph_disorder": (
-        "paragraph_order_z",
-        lambda s: _hinge(s, "paragraph_order_z", ORDER_Z_BELOW) * _hinge(s, "paragraph_position_corr", 1.0),
-    ),
+    # paragraphs out of order: both order signals must say so (each alone misreads some real layouts), split
+    # by how thin the paragraphs are (thin_paragraphs) so that the two layouts get weights of their own; the
+    # thin part is reported as part of paragraph_disorder (FEATURE_PARTS)
+    "paragraph_disorder": ("paragraph_order_z", lambda s: _disorder(s) * (1.0 - thin_paragraphs(s))),
+    "paragraph_disorder_thin": ("paragraph_order_z", lambda s: _disorder(s) * thin_paragraphs(s)),
     "ends_open": ("ends_open", lambda s: _get(s, "ends_open")),
     # the most suspect sentence's / paragraph's spliced-in logit above 2 (coherence/detectors/unit_fit.py)
     "sentence_splice": (
@@ -110,6 +136,13 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     ),
 }
 
+
+#: Features that are a part of another one: their contribution is reported under that one's name (one reason).
+FEATURE_PARTS: dict[str, str] = {"paragraph_disorder_thin": "paragraph_disorder"}
+
+#: The version :func:`coherence.training.train` writes in a model's JSON (4: ``paragraph_disorder`` split by
+#: FEATURE_PARTS; an older model's ``paragraph_disorder`` reads both parts).
+MODEL_VERSION = 4
 
 #: Features that measure only defects ``coherence clean`` removes, with the flag kind each counts
 #: (one of :data:`coherence.cleaning.REMOVED_KINDS`).
@@ -179,12 +212,21 @@ class QualityModel:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
 
     def logit(self, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
-        features = quality_features(signals, self.features)
+        if self.meta.get("version", MODEL_VERSION) < MODEL_VERSION:
+            # fitted before FEATURE_PARTS split its features: each whole reads its parts too
+            features = quality_features(signals, sorted(set(self.features) | set(FEATURE_PARTS)))
+            for part, whole in FEATURE_PARTS.items():
+                value = features.pop(part)
+                if whole in features:
+                    features[whole] += value
+        else:
+            features = quality_features(signals, self.features)
         short = short_article(signals) if self.short_weights else 0.0
-        contributions = {
-            name: (self.weights.get(name, 0.0) + self.short_weights.get(name, 0.0) * short) * value
-            for name, value in features.items()
-        }
+        contributions: dict[str, float] = {}
+        for name, value in features.items():
+            weight = self.weights.get(name, 0.0) + self.short_weights.get(name, 0.0) * short
+            reported = FEATURE_PARTS.get(name, name)
+            contributions[reported] = contributions.get(reported, 0.0) + weight * value
         return self.intercept + sum(contributions.values()), contributions
 
     def score(self, signals: dict[str, float], prior: float | None = None) -> tuple[float, dict[str, float]]:

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from coherence.scoring import FEATURES, QualityModel, quality_features, rescore
+from coherence.scoring import FEATURES, ORDER_Z_BELOW, QualityModel, quality_features, rescore
 from coherence.training.corruptions import CORRUPTIONS, build_set, paragraphs, truncation
 from coherence.training.data import split_of
 from coherence.training.metrics import expected_calibration_error
@@ -260,3 +260,62 @@ def test_offtopic_reason_counts_sentences_and_names_each_paragraph_once(fixture_
     assert _offtopic_reason(one_paragraph, text) == "2 sentences in paragraph 2 are off-topic"
     single = dataclasses.replace(one_paragraph, flags=[flag(second, second + 12)])
     assert _offtopic_reason(single, text) == "a sentence in paragraph 2 is off-topic"
+
+
+def test_thin_paragraphs_reads_sentences_per_paragraph():
+    from coherence.scoring import THIN_SENTENCES, thin_paragraphs
+
+    low, high = THIN_SENTENCES
+    assert thin_paragraphs({"sentences": 40.0, "paragraphs": 10.0}) == 0.0  # 4 a paragraph: a BBC-like layout
+    assert thin_paragraphs({"sentences": 12.0, "paragraphs": 10.0}) == 1.0  # 1.2 a paragraph: a web post
+    middle = (low + high) / 2
+    assert thin_paragraphs({"sentences": 10.0 * middle, "paragraphs": 10.0}) == pytest.approx(0.5)
+    assert thin_paragraphs({}) == 0.0  # not measured: as before the split
+    assert thin_paragraphs({"sentences": math.nan, "paragraphs": 5.0}) == 0.0
+
+
+@pytest.mark.parametrize("sentences", [6.0, 12.0, 20.0, 40.0])
+def test_disorder_parts_add_up_to_the_whole_order_evidence(sentences):
+    signals = {"paragraph_order_z": ORDER_Z_BELOW - 1.0, "paragraph_position_corr": 0.5}
+    signals |= {"sentences": sentences, "paragraphs": 6.0}
+    parts = quality_features(signals, ["paragraph_disorder", "paragraph_disorder_thin"])
+    assert parts["paragraph_disorder"] + parts["paragraph_disorder_thin"] == pytest.approx(1.0 * 0.5)
+    assert (parts["paragraph_disorder_thin"] > 0) == (sentences / 6.0 < 4.0)
+
+
+def test_a_feature_part_is_reported_under_its_whole():
+    from coherence.scoring import FEATURE_PARTS
+
+    assert FEATURE_PARTS["paragraph_disorder_thin"] == "paragraph_disorder"
+    model = QualityModel(3.0, {"paragraph_disorder": -2.0, "paragraph_disorder_thin": -0.5})
+    signals = {"paragraph_order_z": -0.75, "paragraph_position_corr": 0.0, "sentences": 16.0, "paragraphs": 8.0}
+    logit, contributions = model.logit(signals)
+    assert set(contributions) == {"paragraph_disorder"}  # one defect, one reason
+    thin = (4.0 - 2.0) / (4.0 - 1.5)  # 2 sentences a paragraph
+    assert contributions["paragraph_disorder"] == pytest.approx(-2.0 * 2.0 * (1 - thin) - 0.5 * 2.0 * thin)
+    assert logit == pytest.approx(3.0 + contributions["paragraph_disorder"])
+
+
+def test_a_model_fitted_before_the_split_reads_the_whole_order_evidence():
+    old = QualityModel.from_dict({"version": 3, "intercept": 3.0, "weights": {"paragraph_disorder": -2.0}})
+    new = QualityModel.from_dict({"version": 4, "intercept": 3.0, "weights": {"paragraph_disorder": -2.0}})
+    signals = {"paragraph_order_z": -0.75, "paragraph_position_corr": 0.0, "sentences": 16.0, "paragraphs": 8.0}
+    whole = (ORDER_Z_BELOW + 0.75) * 1.0  # ORDER_Z_BELOW - z, times 1 - r
+    thin = (4.0 - 2.0) / (4.0 - 1.5)
+    assert old.logit(signals)[1] == {"paragraph_disorder": pytest.approx(-2.0 * whole)}
+    assert new.logit(signals)[1] == {"paragraph_disorder": pytest.approx(-2.0 * whole * (1 - thin))}
+
+
+def test_real_reason_counts_use_the_reason_threshold():
+    from benchmarks.quality.real_reasons import count_reasons, judged_ids
+    from coherence.explain import MIN_CONTRIBUTION
+
+    rows = [
+        ("horne", {"paragraph_disorder": -MIN_CONTRIBUTION, "sentence_splice": -0.1}),
+        ("horne", {"paragraph_disorder": -0.39 * MIN_CONTRIBUTION / 0.4}),
+        ("golbeck", {"sentence_splice": -2.0}),
+    ]
+    table = count_reasons(rows)
+    assert table["horne"] == {"articles": 2, "order": 1, "sentence_splice": 0}
+    assert table["all"] == {"articles": 3, "order": 1, "sentence_splice": 1}
+    assert "fnn/BuzzFeed_Fake_13" in judged_ids()  # the hand-checked records are left out

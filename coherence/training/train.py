@@ -40,7 +40,14 @@ import numpy as np
 
 from coherence.detectors.position import ParagraphPosition
 from coherence.detectors.unit_fit import ParagraphFit, SentenceFit, UnitFit
-from coherence.scoring import FEATURES, REMOVABLE_FEATURES, QualityModel, quality_features, short_article
+from coherence.scoring import (
+    FEATURES,
+    MODEL_VERSION,
+    REMOVABLE_FEATURES,
+    QualityModel,
+    quality_features,
+    short_article,
+)
 from coherence.training.corruptions import CORRUPTIONS, build_set
 from coherence.training.data import clean_articles
 from coherence.training.metrics import expected_calibration_error
@@ -344,7 +351,7 @@ def train(
             "articles carry one; clean_quality leaves out the features of defects `coherence clean` "
             "removes. See coherence/scoring.py."
         ),
-        "version": 3,
+        "version": MODEL_VERSION,
         "features": model.features,
         "training": {
             "command": "python -m coherence.training.train --data ../shared/data -o coherence/data/quality_model.json",
