@@ -74,8 +74,9 @@ def _stoplist() -> frozenset[str]:
     return frozenset(justext.get_stoplist("English"))
 
 
-def justext_features(text: str) -> np.ndarray:
-    """One row of :data:`JUSTEXT_FEATURE_NAMES` per non-blank line of ``text`` (``split_lines``)."""
+def justext_features(text: str, length_low: int = 70, length_high: int = 200) -> np.ndarray:
+    """One row of :data:`JUSTEXT_FEATURE_NAMES` per non-blank line of ``text`` (``split_lines``);
+    ``length_low`` and ``length_high`` are jusText's paragraph lengths (characters) for short and good."""
     import justext
 
     lines = [s.text(text) for s in split_lines(text)]
@@ -83,7 +84,9 @@ def justext_features(text: str) -> np.ndarray:
     rows = np.zeros((len(lines), len(JUSTEXT_FEATURE_NAMES)))
     if not lines:
         return rows
-    paragraphs = justext.justext(body.encode("utf-8"), _stoplist(), encoding="utf-8")
+    paragraphs = justext.justext(
+        body.encode("utf-8"), _stoplist(), length_low=length_low, length_high=length_high, encoding="utf-8"
+    )
     if len(paragraphs) != len(lines):  # jusText dropped or merged a paragraph: match by text
         index = {line.strip(): i for i, line in enumerate(lines)}
         pairs = [(index[p.text.strip()], p) for p in paragraphs if p.text.strip() in index]
@@ -101,7 +104,7 @@ def justext_features(text: str) -> np.ndarray:
     return rows
 
 
-def dev_rows(labels_path: Path, data_dir: Path) -> list[dict]:
+def dev_rows(labels_path: Path, data_dir: Path, lengths: tuple[int, int] = (70, 200)) -> list[dict]:
     """``labelled_rows`` of the dev batches in :data:`DEV_BATCHES` only, with jusText features ``jt``."""
     labels = [d for d in load_dev_labels(labels_path) if d.get("batch", 1) in DEV_BATCHES]
     rows = labelled_rows(labels, data_dir, ArtifactDetector(line_model=None))
@@ -113,7 +116,7 @@ def dev_rows(labels_path: Path, data_dir: Path) -> list[dict]:
         with gzip.open(data_dir / "news" / name, "rt", encoding="utf-8") as fh:
             for rec in map(json.loads, fh):
                 if rec["id"] in ids:
-                    jt[(name, rec["id"])] = justext_features(rec["text"])
+                    jt[(name, rec["id"])] = justext_features(rec["text"], *lengths)
     for r in rows:
         lab = r["label"]
         lines = split_lines(_text_of(data_dir, lab["file"], lab["id"]))
@@ -182,11 +185,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--folds", type=int, default=10, help="inner folds (grouped by record)")
     ap.add_argument("--min-precision", type=float, default=0.97)
     ap.add_argument("--misses", action="store_true", help="list held-out artifact lines every variant misses")
+    ap.add_argument("--lengths", type=int, nargs=2, default=[70, 200], help="jusText's length_low, length_high")
     ap.add_argument("--holdout-batch", type=int, default=None, help="hold out only this dev batch")
     args = ap.parse_args(argv)
 
     info = load_line_model().info
-    rows = dev_rows(args.labels, args.data)
+    rows = dev_rows(args.labels, args.data, tuple(args.lengths))
     y = np.array([r["y"] for r in rows])
     page = page_found(rows, args.data)
     boiler = boilerplate_found(rows, args.data)
