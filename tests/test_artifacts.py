@@ -141,6 +141,16 @@ def test_boilerplate_skips_lead_in_lines_and_needs_four_articles():
     assert BoilerplateDetector().fit(corpus[:3]).detect(text, "a.com") == []
 
 
+def test_boilerplate_counts_a_site_written_two_ways_as_one_source():
+    footer = "Featured image via a stock photo agency"
+    hosts = ["www.a.com", "a.com", "A.com", "www.a.com"]
+    corpus = [(f"Story {i} about subject {i}.\n{footer}", host) for i, host in enumerate(hosts)]
+    text = corpus[1][0]
+    flags = BoilerplateDetector().fit(corpus).detect(text, "a.com")
+    assert [(f.start, f.end) for f in flags] == [span_of(text, footer)]
+    assert BoilerplateDetector().fit(corpus).detect(text, "b.com") == []
+
+
 def test_boilerplate_ignores_reposts_of_one_story():
     story = "A long first line of the story that is reposted many times.\nSecond line of the same story."
     detector = BoilerplateDetector().fit([(story, "a.com")] * 4)

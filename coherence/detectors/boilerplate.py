@@ -4,6 +4,7 @@ A line that a site prints under every article (a promo ticker, a petition, a sta
 page furniture even when no pattern knows it. :class:`BoilerplateDetector` is fitted on a corpus in
 one streaming pass, then flags such lines in any article of a source it has seen.
 
+Sources are sites: ``www.example.com`` and ``Example.com`` are one source (:func:`site_key`).
 Near-same lines match: lines are compared after case folding, with digits mapped to ``0`` and
 punctuation to spaces (``11.3k SHARES`` and ``7.5k SHARES`` are one line). Reposts of one story
 do not make its lines boilerplate: an occurrence counts once per distinct *rest of the article*,
@@ -32,6 +33,14 @@ from coherence.units import split_lines
 _DIGITS = re.compile(r"\d+")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _LEAD_IN = (":", ",")
+
+
+def site_key(source: str | None) -> str | None:
+    """How sources are compared: case folded, without a leading ``www.`` (one site written two ways)."""
+    if source is None:
+        return None
+    site = source.strip().casefold()
+    return site.removeprefix("www.")
 
 
 def line_key(line: str) -> str:
@@ -89,6 +98,7 @@ class BoilerplateDetector:
         keyed = {(k, line) for k, line in keyed if k}
         if not keyed:
             return
+        source = site_key(source)
         self.articles_[source] += 1
         longest = sorted(keyed, key=lambda kl: len(kl[1]), reverse=True)[:2]
         for key in {k for k, _ in keyed}:
@@ -103,12 +113,12 @@ class BoilerplateDetector:
 
     def recurrence(self, line: str, source: str | None) -> int:
         """In how many distinct articles of ``source`` the line occurs (capped at ``max_tracked``)."""
-        seen = self.counts_.get((source, hash(line_key(line))))
+        seen = self.counts_.get((site_key(source), hash(line_key(line))))
         return len(seen) if seen else 0
 
     def threshold(self, source: str | None) -> int:
         """Distinct articles a line of ``source`` must occur in to be boilerplate."""
-        wanted = max(self.min_articles, round(self.min_fraction * self.articles_.get(source, 0)))
+        wanted = max(self.min_articles, round(self.min_fraction * self.articles_.get(site_key(source), 0)))
         return min(wanted, self.max_tracked)
 
     def detect(self, text: str, source: str | None) -> list[Flag]:
