@@ -11,6 +11,7 @@ from coherence.detectors.drift import (
     DriftDetector,
     back_break,
     forward_break,
+    load_unit_model,
     local_break,
     neighbour_paragraph_gap,
     splice_measurements,
@@ -126,3 +127,10 @@ def test_recall_by_position_counts_found_single_sentence_splices():
     flags = [[(100, 150)], [(0, 10)], [(0, 50)]]
     table = recall_by_position(docs, [analysis] * 3, flags, labels)
     assert table == {("different", "last", "2"): (1, 1), ("different", "middle", "3+"): (0, 1)}
+
+
+def test_shipped_model_reads_the_one_sided_measurements_in_its_sentence_heads_only():
+    model = load_unit_model("bundled")
+    for name, head in model.heads.items():
+        shared = set(ONE_SIDED) & set(head["features"])
+        assert shared == (set(ONE_SIDED) if name.startswith("sentence") else set())
