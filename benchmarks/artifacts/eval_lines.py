@@ -113,7 +113,7 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="list coherence's errors (dev only!)")
-    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch (1 to 7)")
+    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch (1 to 9)")
     ap.add_argument("--by-batch", action="store_true", help="also print the overall table of each batch")
     args = ap.parse_args(argv)
 
