@@ -284,15 +284,17 @@ def test_disorder_parts_add_up_to_the_whole_order_evidence(sentences):
 
 
 def test_a_feature_part_is_reported_under_its_whole():
-    from coherence.scoring import FEATURE_PARTS
+    from coherence.scoring import FEATURE_PARTS, ORDER_Z_BELOW, THIN_SENTENCES
 
     assert FEATURE_PARTS["paragraph_disorder_thin"] == "paragraph_disorder"
     model = QualityModel(3.0, {"paragraph_disorder": -2.0, "paragraph_disorder_thin": -0.5})
     signals = {"paragraph_order_z": -0.75, "paragraph_position_corr": 0.0, "sentences": 16.0, "paragraphs": 8.0}
     logit, contributions = model.logit(signals)
     assert set(contributions) == {"paragraph_disorder"}  # one defect, one reason
-    thin = (4.0 - 2.0) / (4.0 - 1.5)  # 2 sentences a paragraph
-    assert contributions["paragraph_disorder"] == pytest.approx(-2.0 * 2.0 * (1 - thin) - 0.5 * 2.0 * thin)
+    hinge = ORDER_Z_BELOW + 0.75  # how far the order score is below the cut
+    thin_at, thick_at = THIN_SENTENCES
+    thin = (thick_at - 2.0) / (thick_at - thin_at)  # 2 sentences a paragraph
+    assert contributions["paragraph_disorder"] == pytest.approx(-2.0 * hinge * (1 - thin) - 0.5 * hinge * thin)
     assert logit == pytest.approx(3.0 + contributions["paragraph_disorder"])
 
 

@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.artifacts.justext_lines_dev import DEV_BATCHES  # noqa: E402
 from coherence.detectors.artifacts import ArtifactDetector  # noqa: E402
-from coherence.detectors.boilerplate import BoilerplateDetector, line_key  # noqa: E402
+from coherence.detectors.boilerplate import BoilerplateDetector, line_key, site_key  # noqa: E402
 from coherence.detectors.line_features import covers_half  # noqa: E402
 from coherence.training.train_lines import found_by, load_dev_labels  # noqa: E402
 from coherence.units import split_lines  # noqa: E402
@@ -61,9 +61,8 @@ KS = (1, 2, 3, 4)
 
 
 def site_of(record: dict, file_name: str) -> str:
-    """The record's site: its ``source`` host without ``www.``; without one, its file."""
-    source = record.get("source")
-    return source.removeprefix("www.") if source else f"file:{file_name}"
+    """The record's site as the boilerplate detector keys it (:func:`site_key`); without one, its file."""
+    return site_key(record.get("source")) or f"file:{file_name}"
 
 
 class Site:

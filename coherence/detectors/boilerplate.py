@@ -37,7 +37,7 @@ _LEAD_IN = (":", ",")
 
 def site_key(source: str | None) -> str | None:
     """How sources are compared: case folded, without a leading ``www.`` (one site written two ways)."""
-    if source is None:
+    if not isinstance(source, str):  # None, or a missing value such as pandas' NaN
         return None
     site = source.strip().casefold()
     return site.removeprefix("www.")

@@ -312,7 +312,8 @@ def splice_measurements(
     """Sentence inputs aimed at one sentence spliced inside a paragraph (added in session 6):
     :func:`local_break`, :func:`paragraph_fit`, and the sentence's lexical and name cohesion against
     the other sentences of its paragraph (:func:`paragraph_gap`). Session 7 added one-sided views for
-    the places where those are 0 (a paragraph's or the article's last sentence, two-sentence paragraphs):
+    the places where those are 0 or reach across a paragraph break (the article's first and last
+    sentences, a paragraph's last sentence, two-sentence paragraphs):
     :func:`back_break`, :func:`forward_break` and :func:`neighbour_paragraph_gap`. Only a model whose heads
     name a measurement uses it."""
     owner = np.asarray(owner)
