@@ -221,7 +221,7 @@ def report_speed(data: str, model: QualityModel, n: int = 1000) -> dict:
 
 NOTES = """## What the numbers say
 
-- **Target ROC-AUC >= 0.95: {verdict}** ({auc:.3f}{gap_text}). The damage the signals see well separates
+- **Target ROC-AUC >= 0.95: {verdict}** ({auc:.4f}{gap_text}). The damage the signals see well separates
   well ({good}); paragraphs in a shuffled order ({shuffled:.2f}) and single spliced sentences ({sentence:.2f})
   remain the weak ones and pull the mix down. What each signal adds, and what was tried, is in the history
   below; every choice was made on the training split's out-of-fold predictions.
@@ -347,7 +347,7 @@ def render(results: dict, command: str) -> str:
     lines += NOTES.format(
         verdict="met" if h["auc"] >= 0.95 else "missed",
         auc=h["auc"],
-        gap_text="" if h["auc"] >= 0.95 else f", short by {0.95 - h['auc']:.3f}",
+        gap_text="" if h["auc"] >= 0.95 else f", short by {0.95 - h['auc']:.2g}",
         good=", ".join(f"{k} {per[k]['auc']:.2f}" for k in per if k not in ("shuffled", "splice_sentence")),
         shuffled=per["shuffled"]["auc"],
         sentence=per["splice_sentence"]["auc"],
