@@ -347,7 +347,7 @@ def render(results: dict, command: str) -> str:
     lines += NOTES.format(
         verdict="met" if h["auc"] >= 0.95 else "missed",
         auc=h["auc"],
-        gap_text="" if h["auc"] >= 0.95 else f", short by {0.95 - h['auc']:.2g}",
+        gap_text="" if h["auc"] >= 0.95 else f", short by {0.95 - h['auc']:.4f}",
         good=", ".join(f"{k} {per[k]['auc']:.2f}" for k in per if k not in ("shuffled", "splice_sentence")),
         shuffled=per["shuffled"]["auc"],
         sentence=per["splice_sentence"]["auc"],
