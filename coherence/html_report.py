@@ -260,20 +260,44 @@ def badness(record: Mapping[str, Any]) -> tuple[float, float]:
     return (1.0 if quality is None else quality, sum((record.get("contributions") or {}).values()))
 
 
+def articles_by_id(articles: Mapping[str, Any] | Iterable[Any] | None) -> dict[str, Any]:
+    """``articles`` as a dict id -> article: a mapping is kept as it is; a list or other iterable of
+    Articles, record dicts or strings is keyed by each one's ``id``, numbered like
+    :meth:`Scorer.score_many` numbers them (``record-N`` without an id, ``ID#2`` for a repeated id)."""
+    if articles is None:
+        return {}
+    if isinstance(articles, Mapping):
+        return {str(k): v for k, v in articles.items()}
+    keyed: dict[str, Any] = {}
+    seen: Counter[str] = Counter()
+    for n, article in enumerate(articles, start=1):
+        if isinstance(article, str):
+            article = {"text": article}
+        raw_id = article.get("id") if isinstance(article, Mapping) else getattr(article, "id", None)
+        record_id = f"record-{n}" if raw_id is None or str(raw_id).strip() == "" else str(raw_id)
+        seen[record_id] += 1
+        keyed[record_id if seen[record_id] == 1 else f"{record_id}#{seen[record_id]}"] = article
+    return keyed
+
+
 def corpus_report(
     reports: Iterable[Report | Mapping[str, Any]],
-    articles: Mapping[str, Any] | None = None,
+    articles: Mapping[str, Any] | Iterable[Any] | None = None,
     *,
     threshold: float = 0.5,
     worst: int = 25,
     title: str = "coherence report",
     signals: Sequence[str] | None = None,
 ) -> str:
-    """The whole-corpus HTML document (a string). ``articles`` maps id -> Article (or record dict)."""
+    """The whole-corpus HTML document (a string).
+
+    ``articles`` gives the article texts: a dict id -> Article (or record dict), or a list of them
+    keyed by their ``id`` (see :func:`articles_by_id`).
+    """
     from coherence.plots import DEFAULT_SIGNALS, quality_histogram, signal_distributions
 
     records = [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in reports]
-    articles = articles or {}
+    articles = articles_by_id(articles)
     ok = [r for r in records if not r.get("error")]
     errors = len(records) - len(ok)
     qualities = [q for q in (_num(r.get("quality")) for r in ok) if q is not None]
@@ -358,7 +382,7 @@ def notebook_html(report: Report, **options) -> str:
 
 
 def write_report(path: str | Path, reports, articles=None, **options) -> Path:
-    """Write :func:`corpus_report` to ``path`` (UTF-8)."""
+    """Write :func:`corpus_report` to ``path`` (UTF-8); ``articles`` is a dict id -> article or a list of them."""
     path = Path(path)
     path.write_text(corpus_report(reports, articles, **options), encoding="utf-8")
     return path

@@ -88,7 +88,10 @@ class Results(list):
         return Results(kept, threshold=self.threshold), Results(rejected, threshold=self.threshold)
 
     def to_html(self, path, articles=None, **options):
-        """Write the corpus HTML report (see :func:`coherence.html_report.corpus_report`)."""
+        """Write the corpus HTML report (see :func:`coherence.html_report.corpus_report`).
+
+        ``articles``: a dict id -> Article (or record dict), or a list of them keyed by their ``id``.
+        """
         from coherence.html_report import write_report
 
         return write_report(path, self, articles, threshold=self.threshold, **options)

@@ -6,9 +6,10 @@ import re
 from click.testing import CliRunner
 
 from coherence import Results
+from coherence.article import Article
 from coherence.cli import main
 from coherence.flags import Flag
-from coherence.html_report import article_html, corpus_report, highlight
+from coherence.html_report import article_html, articles_by_id, corpus_report, highlight
 
 HOSTILE_TITLE = 'Council <img src=x onerror="alert(1)"> approves budget'
 HOSTILE_TEXT = (
@@ -67,6 +68,25 @@ def test_corpus_report_is_self_contained_and_complete(fixture_reports, fixture_a
     assert "mostly-links" in page and "paragraphs 9-10 are off-topic" in page
     without_corpus = [{**r.to_dict(), "corpus": None} for r in fixture_reports.values()]
     assert "no <code>corpus</code> field" in corpus_report(without_corpus)
+
+
+def test_to_html_takes_the_articles_as_a_list(tmp_path, fixture_reports, fixture_articles):
+    results = Results(fixture_reports.values())
+    text = fixture_articles["seed-like"]["text"]
+    quoted = text[text.index("The trade minister") :][:60]
+    from_list = results.to_html(tmp_path / "list.html", list(fixture_articles.values()), worst=len(results))
+    page = from_list.read_text(encoding="utf-8")
+    assert "Article text not given" not in page and "<mark" in page and quoted in page
+    assert corpus_report(results, iter(fixture_articles.values()), worst=len(results)).count("<mark") == page.count(
+        "<mark"
+    )
+
+
+def test_articles_by_id_numbers_like_score_many():
+    keyed = articles_by_id([{"id": "a", "text": "x"}, "bare text", Article("a", "y"), {"text": "z", "id": ""}])
+    assert list(keyed) == ["a", "record-2", "a#2", "record-4"]
+    assert keyed["record-2"] == {"text": "bare text"} and keyed["a#2"].text == "y"
+    assert articles_by_id({"k": 1}) == {"k": 1} and articles_by_id(None) == {}
 
 
 def test_duplicate_clusters_from_corpus_fields(fixture_reports):
