@@ -12,6 +12,7 @@ from coherence.cli_options import _fields, _open_input, field_options, model_opt
 from coherence.embedding import Embedder
 from coherence.engine.command import engine_options, run_score
 from coherence.io import FieldNames, open_writer, read_records
+from coherence.record_ids import unique_ids
 
 
 @click.group()
@@ -224,6 +225,10 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
     click.echo(render(report, text=text, title=title))
 
 
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 def _fit_boilerplate(input_path: str, fields: FieldNames):
     """A boilerplate detector fitted on a first pass over INPUT (which must be re-readable)."""
     from coherence.article import Article
@@ -251,7 +256,7 @@ def clean(input_path, output, boilerplate, text_field, title_field, id_field):
     cleaner = Cleaner(boilerplate_detector=_fit_boilerplate(input_path, fields) if boilerplate else None)
     writer = open_writer(output)
     try:
-        for article in _open_input(input_path, fields):
+        for article in unique_ids(_open_input(input_path, fields), warn=_warn):
             if not isinstance(article, Article):
                 writer.write({"id": article.id, "title": None, "clean_text": None, "error": article.message})
                 continue
@@ -276,7 +281,7 @@ def duplicates(input_path, output, threshold, text_field, title_field, id_field)
     from coherence.detectors.corpus import CorpusIndex
 
     index = CorpusIndex(threshold=threshold)
-    for article in _open_input(input_path, _fields(text_field, title_field, id_field)):
+    for article in unique_ids(_open_input(input_path, _fields(text_field, title_field, id_field)), warn=_warn):
         if isinstance(article, Article):
             index.add(article.id, article.text, article.title)
     writer = open_writer(output)

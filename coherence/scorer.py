@@ -29,6 +29,7 @@ from coherence.embedding import DEFAULT_MODEL, Embedder, _prefetch
 from coherence.flags import Flag
 from coherence.host_pool import HostPool
 from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
+from coherence.record_ids import renamed_repeat
 from coherence.report import Report
 from coherence.scoring import QualityModel, is_scoreable
 from coherence.units import Span, content_units, has_words, split_lines
@@ -213,15 +214,7 @@ class Scorer:
     def _as_article(self, item: ArticleLike, n: int, fields: FieldNames, seen: dict[str, int]):
         if not isinstance(item, Article | RecordError):
             item = to_article(item, f"record-{n}", fields)
-        count = seen.get(item.id, 0) + 1
-        seen[item.id] = count
-        if count == 1:
-            return item
-        new_id = f"{item.id}#{count}"
-        warning = f"duplicate id {item.id!r} (occurrence {count}); reported as {new_id!r}"
-        if isinstance(item, RecordError):
-            return RecordError(new_id, f"{item.message}; {warning}", item.source)
-        return Article(new_id, item.text, item.title, item.url, item.source, {**item.meta, "_id_warning": warning})
+        return renamed_repeat(item, seen)
 
     def _prepare_safely(self, item: Article) -> Analysis | Report:
         try:

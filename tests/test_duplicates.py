@@ -188,3 +188,39 @@ def test_cli_duplicates(tmp_path):
     ]
     shared = [r for r in records if r["kind"] == "shared_headline"]
     assert shared[0]["members"] == ["a", "b"] and shared[0]["distinct_bodies"] == 2
+
+
+def test_cli_duplicates_and_clean_rename_a_repeated_id_as_score_does(tmp_path):
+    path = tmp_path / "in.jsonl"
+    rows = [
+        {"id": "a", "title": "Changes announced", "text": _article(1)},
+        {"id": "a", "title": "Changes announced", "text": _article(1)},
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "clusters.jsonl"
+    result = CliRunner().invoke(main, ["duplicates", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    members = [m["id"] for r in records if r["kind"] == "duplicate_text" for m in r["members"]]
+    assert members == ["a", "a#2"]
+    assert "reported as 'a#2'" in result.stderr
+
+    cleaned = tmp_path / "clean.jsonl"
+    result = CliRunner().invoke(main, ["clean", str(path), "-o", str(cleaned)])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line)["id"] for line in cleaned.read_text().splitlines()] == ["a", "a#2"]
+
+
+def test_corpus_index_names_a_repeated_id():
+    index = CorpusIndex()
+    index.add("a", _article(1))
+    with pytest.raises(ValueError, match="'a' is already in the index"):
+        index.add("a", _article(2))
+
+
+def test_renaming_never_gives_an_id_that_is_taken():
+    from coherence.article import Article
+    from coherence.record_ids import unique_ids
+
+    items = [Article(i, "some words") for i in ("a", "a#2", "a", "a")]
+    assert [item.id for item in unique_ids(items)] == ["a", "a#2", "a#3", "a#4"]

@@ -166,6 +166,11 @@ class CorpusIndex:
         ``headline_field``/``headline_start`` say where the headline is (for the flag's span): the
         ``title`` field (default) or the ``text``, at ``headline_start``.
         """
+        if id in self._order:
+            raise ValueError(
+                f"id {id!r} is already in the index; give repeated ids new names first "
+                "(coherence.record_ids.unique_ids renames the second 'a' to 'a#2')"
+            )
         match = CorpusMatch(id)
         self._order[id] = len(self._order)
         words = body_words(text) if isinstance(text, str) else []
