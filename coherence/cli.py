@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def filter(
     batch_size,
 ):
     """Split INPUT into kept and rejected articles (rejected ones carry their reasons)."""
-    from coherence.filtering import Condition, FilterRule, split_records
+    from coherence.filtering import Condition, FilterRule, ScoresMismatch, split_records
 
     try:
         conditions = tuple(Condition.parse(c) for c in reject_if)
@@ -178,18 +179,38 @@ def filter(
         reject_kinds=tuple(reject_kinds),
         min_clean_quality=min_clean_quality,
     )
-    kept = open_writer(kept_path)
-    rejected = open_writer(rejected_path) if rejected_path else None
+    partial = {path: _partial_path(path) for path in (kept_path, rejected_path) if path}
+    kept = open_writer(partial[kept_path])
+    rejected = open_writer(partial[rejected_path]) if rejected_path else None
+    done = False
     try:
         for record, keep in split_records(articles, reports, rule, clean_text=clean_text):
             if keep:
                 kept.write(record)
             elif rejected is not None:
                 rejected.write(record)
+        done = True
+    except ScoresMismatch as exc:
+        raise click.ClickException(f"--scores {scores_path} are not the scores of {input_path}: {exc}") from exc
     finally:
         kept.close()
         if rejected is not None:
             rejected.close()
+        for target, path in partial.items():
+            if path == target:
+                continue
+            if done:
+                os.replace(path, target)
+            else:
+                Path(path).unlink(missing_ok=True)
+
+
+def _partial_path(path: str) -> str:
+    """Where to write ``path`` until the command succeeds (a hidden sibling; stdout as it is)."""
+    if path == "-":
+        return path
+    target = Path(path)
+    return str(target.with_name(f".partial-{os.getpid()}.{target.name}"))
 
 
 @main.command()

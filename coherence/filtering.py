@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coherence.article import Article, RecordError
+from coherence.record_ids import unique_ids
 
 _OPERATORS = {
     ">=": operator.ge,
@@ -146,6 +147,10 @@ def filter_reports(reports: Iterable[dict[str, Any]], rule: FilterRule) -> Itera
         yield report, rule.reasons(report)
 
 
+class ScoresMismatch(ValueError):
+    """The scores do not belong to the input: an id differs, or one has more records."""
+
+
 def split_records(
     articles: Iterable[Article | RecordError],
     reports: Iterable[dict[str, Any]],
@@ -154,15 +159,29 @@ def split_records(
 ) -> Iterator[tuple[dict[str, Any], bool]]:
     """Pair each input with its report and decide; yields (output record, kept).
 
+    Records are paired in order and each pair must have the same id (repeated input ids renamed
+    ``a#2`` as ``coherence score`` does, see :mod:`coherence.record_ids`), and the two must have
+    as many records: else :class:`ScoresMismatch`, raised at the first record that does not pair.
     Kept and rejected records carry the input fields and ``quality``; rejected ones add
     ``reasons`` and ``flags``. With ``clean_text``, kept ones add ``clean_text`` (the text with
     artifact lines and repeated headlines removed, from :mod:`coherence.cleaning`).
     """
-    for article, report in zip(articles, reports, strict=True):
+    reports = iter(reports)
+    line = 0
+    for line, article in enumerate(unique_ids(articles), start=1):
+        report = next(reports, None)
+        if report is None:
+            raise ScoresMismatch(
+                f"the scores end after {line - 1} records but the input goes on (record {line}: id {article.id!r})"
+            )
         if hasattr(report, "to_dict"):
             report = report.to_dict()
+        if str(report.get("id")) != article.id:
+            raise ScoresMismatch(
+                f"record {line}: the input has id {article.id!r} but the scores have id {report.get('id')!r}"
+            )
         reasons = rule.reasons(report)
-        record: dict[str, Any] = {"id": report["id"]}
+        record: dict[str, Any] = {"id": article.id}
         if isinstance(article, Article):
             record.update({"title": article.title, "text": article.text, "url": article.url, "source": article.source})
             record.update(article.meta)
@@ -176,6 +195,12 @@ def split_records(
         elif clean_text and isinstance(article, Article):
             record["clean_text"] = cleaned(article.text, report)
         yield record, not reasons
+    extra = next(reports, None)
+    if extra is not None:
+        extra_id = extra.id if hasattr(extra, "id") else extra.get("id")
+        raise ScoresMismatch(
+            f"the input ends after {line} records but the scores go on (record {line + 1}: id {extra_id!r})"
+        )
 
 
 def cleaned(text: str, report: dict[str, Any]) -> str:

@@ -75,6 +75,46 @@ def test_filter_from_existing_scores_keeps_reasons(small_corpus, scores, tmp_pat
     assert all("text" in r for r in kept_records)
 
 
+def _filter_with(corpus, scores, tmp_path) -> tuple:
+    kept, rejected = tmp_path / "kept.jsonl", tmp_path / "rejected.jsonl"
+    args = ["filter", str(corpus), "--scores", str(scores), "--min-quality", "0", "--kept", str(kept)]
+    result = CliRunner().invoke(main, [*args, "--rejected", str(rejected)])
+    return result, kept, rejected
+
+
+def test_filter_refuses_scores_in_another_order_and_writes_nothing(small_corpus, scores, tmp_path):
+    reversed_scores = tmp_path / "reversed.jsonl"
+    lines = scores.read_text(encoding="utf-8").splitlines()
+    reversed_scores.write_text("\n".join(reversed(lines)) + "\n", encoding="utf-8")
+    result, kept, rejected = _filter_with(small_corpus, reversed_scores, tmp_path)
+    assert result.exit_code == 1
+    assert "record 1: the input has id 'seed-like' but the scores have id 'corpus.jsonl:4'" in result.output
+    assert not kept.exists() and not rejected.exists() and sorted(tmp_path.iterdir()) == [reversed_scores]
+
+
+@pytest.mark.parametrize("cut", ["short", "long"])
+def test_filter_refuses_scores_with_another_count(small_corpus, scores, tmp_path, cut):
+    other = tmp_path / "other.jsonl"
+    lines = scores.read_text(encoding="utf-8").splitlines()
+    lines = lines[:2] if cut == "short" else [*lines, json.dumps({**json.loads(lines[0]), "id": "extra"})]
+    other.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, kept, _ = _filter_with(small_corpus, other, tmp_path)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    expected = "scores end after 2 records" if cut == "short" else "input ends after 4 records"
+    assert expected in result.output and not kept.exists()
+
+
+def test_filter_pairs_renamed_repeated_ids(tmp_path, fixture_articles):
+    corpus = tmp_path / "repeats.jsonl"
+    article = fixture_articles["clean-economy"]
+    corpus.write_text(json.dumps(article) + "\n" + json.dumps(article) + "\n", encoding="utf-8")
+    scores = tmp_path / "repeats.scores.jsonl"
+    assert CliRunner().invoke(main, ["score", str(corpus), "-o", str(scores)]).exit_code == 0
+    result, kept, rejected = _filter_with(corpus, scores, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in read_records(kept) + read_records(rejected)] == ["clean-economy", "clean-economy#2"]
+
+
 def test_explain_prints_flags_with_quotes(small_corpus, scores):
     args = ["explain", "spliced-paragraph", "--scores", str(scores), "--input", str(small_corpus)]
     result = CliRunner().invoke(main, args)
