@@ -41,6 +41,37 @@ def test_jsonl_with_bad_lines_yields_one_item_per_line(tmp_path):
     assert "expected an object" in items[7].message
 
 
+@pytest.mark.parametrize(
+    ("line", "got"),
+    [
+        ('"just a string"', "str"),
+        ("42", "int"),
+        ("3.5", "float"),
+        ('["a"]', "list"),
+        ("null", "null"),
+        ("true", "bool"),
+    ],
+)
+def test_jsonl_records_that_are_not_objects_are_errors_naming_the_line(tmp_path, line, got):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Fine article text."}) + "\n" + line + "\n", encoding="utf-8")
+    first, second = read_articles(path)
+    assert isinstance(first, Article)
+    assert isinstance(second, RecordError) and second.id == "corpus.jsonl:2"
+    assert second.message == f"record corpus.jsonl:2: expected an object, got {got}"
+
+
+def test_jsonl_blank_lines_are_skipped_and_keep_line_numbers(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    path.write_text('\n{"text": "First."}\n   \n\n{"text": "Second."}\n\n', encoding="utf-8")
+    assert [item.id for item in read_articles(path)] == ["corpus.jsonl:2", "corpus.jsonl:5"]
+
+
+def test_python_strings_are_still_texts():
+    article = to_article("A plain string is the text.", "record-1")
+    assert isinstance(article, Article) and article.text == "A plain string is the text."
+
+
 def test_non_utf8_bytes_are_decoded_with_a_note(tmp_path):
     path = tmp_path / "latin.jsonl"
     path.write_bytes(b'{"id": "x", "text": "Caf\xe9 owners said the plan was fine."}\n')

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from coherence.article import Article, RecordError
-from coherence.io.records import DEFAULT_FIELDS, FieldNames, to_article
+from coherence.io.records import DEFAULT_FIELDS, FieldNames, not_an_object, to_article
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".json", ".json.gz", ".ndjson.gz")
 
@@ -77,7 +77,7 @@ def _read_jsonl(path: str, fields: FieldNames) -> Iterator[Article | RecordError
     stream = _open_binary(path)
     try:
         for lineno, raw in enumerate(stream, start=1):
-            if not raw.strip():
+            if not raw.strip():  # blank lines are skipped: no record, no output
                 continue
             where = f"{name}:{lineno}"
             line, fallback = decode(raw)
@@ -85,6 +85,9 @@ def _read_jsonl(path: str, fields: FieldNames) -> Iterator[Article | RecordError
                 record = json.loads(line)
             except json.JSONDecodeError as exc:
                 yield RecordError(where, f"record {where}: malformed JSON ({exc.msg} at column {exc.colno})")
+                continue
+            if isinstance(record, str):  # a bare JSON string is not a record (only objects are)
+                yield not_an_object(record, where)
                 continue
             item = to_article(record, where, fields)
             yield _with_note(item, fallback)

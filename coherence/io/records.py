@@ -38,15 +38,27 @@ def _optional_str(value: Any) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
+def type_name(value: Any) -> str:
+    """The name of a value's type for messages: ``null`` for None (JSON's word), else ``str``, ``int``, ``list``, ..."""
+    return "null" if value is None else type(value).__name__
+
+
+def not_an_object(record: Any, fallback_id: str) -> RecordError:
+    """The error for an input record that is not an object (a JSON string, number, list, null, ...)."""
+    return RecordError(fallback_id, f"record {fallback_id}: expected an object, got {type_name(record)}")
+
+
 def to_article(record: Any, fallback_id: str, fields: FieldNames = DEFAULT_FIELDS) -> Article | RecordError:
     """An Article from a mapping (a JSON object, CSV row, ...), or a RecordError naming the record.
 
-    ``fallback_id`` is used when the record has no id (for example ``"corpus.jsonl:17"``).
+    ``fallback_id`` is used when the record has no id (for example ``"corpus.jsonl:17"``). A plain
+    string is taken as the text (the Python API's ``score_many(["text", ...])``); file readers reject
+    a string record before it gets here.
     """
     if isinstance(record, str):
         record = {fields.text: record}
     if not isinstance(record, dict):
-        return RecordError(fallback_id, f"record {fallback_id}: expected an object, got {type(record).__name__}")
+        return not_an_object(record, fallback_id)
     raw_id = record.get(fields.id)
     record_id = fallback_id if _is_missing(raw_id) or str(raw_id).strip() == "" else str(raw_id)
     source = _optional_str(record.get(fields.source))
@@ -59,7 +71,7 @@ def to_article(record: Any, fallback_id: str, fields: FieldNames = DEFAULT_FIELD
     if not isinstance(text, str):
         return RecordError(
             record_id,
-            f"{where}: text field {fields.text!r} must be a string, got {type(text).__name__}",
+            f"{where}: text field {fields.text!r} must be a string, got {type_name(text)}",
             source,
         )
     if not text.strip():
