@@ -163,6 +163,15 @@ def filter(
         conditions = tuple(Condition.parse(c) for c in reject_if)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--reject-if") from exc
+    try:
+        rule = FilterRule(
+            min_quality=min_quality,
+            reject_if=conditions,
+            reject_kinds=tuple(reject_kinds),
+            min_clean_quality=min_clean_quality,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--reject-kind") from exc
 
     fields = _fields(text_field, title_field, id_field)
     articles = _open_input(input_path, fields)
@@ -173,12 +182,6 @@ def filter(
 
         articles = list(articles)
         reports = (r.to_dict() for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
-    rule = FilterRule(
-        min_quality=min_quality,
-        reject_if=conditions,
-        reject_kinds=tuple(reject_kinds),
-        min_clean_quality=min_clean_quality,
-    )
     partial = {path: _partial_path(path) for path in (kept_path, rejected_path) if path}
     kept = open_writer(partial[kept_path])
     rejected = open_writer(partial[rejected_path]) if rejected_path else None

@@ -11,6 +11,7 @@ and on a pandas DataFrame from :meth:`coherence.Scorer.score_frame` (:func:`filt
 
 from __future__ import annotations
 
+import difflib
 import math
 import operator
 import re
@@ -32,6 +33,107 @@ _OPERATORS = {
 }
 #: Scores at the top of a report that conditions and rules can use besides the signals.
 _SCORES = ("quality", "clean_quality")
+#: The signals of a scored report (``report["signals"]``), the names ``reject_if`` accepts besides
+#: ``quality`` and ``clean_quality``. tests/test_filtering.py checks this against real reports.
+SIGNAL_NAMES = frozenset(
+    [
+        "artifact_fraction",
+        "artifact_lines",
+        "boilerplate_lines",
+        "c4_dropped_char_fraction",
+        "c4_dropped_line_fraction",
+        "c4_page_pass",
+        "content_words",
+        "duplicate_article",
+        "duplicate_headline",
+        "duplicate_text_fraction",
+        "ends_mid_sentence",
+        "ends_open",
+        "english_stopword_ratio",
+        "fineweb_char_duplicates_ratio",
+        "fineweb_line_punct_ratio",
+        "fineweb_newline_word_ratio",
+        "fineweb_pass",
+        "fineweb_short_line_ratio",
+        "gopher_alpha_word_fraction",
+        "gopher_bullet_line_fraction",
+        "gopher_duplicate_10gram_char_fraction",
+        "gopher_duplicate_5gram_char_fraction",
+        "gopher_duplicate_6gram_char_fraction",
+        "gopher_duplicate_7gram_char_fraction",
+        "gopher_duplicate_8gram_char_fraction",
+        "gopher_duplicate_9gram_char_fraction",
+        "gopher_duplicate_line_char_fraction",
+        "gopher_duplicate_line_fraction",
+        "gopher_duplicate_paragraph_char_fraction",
+        "gopher_duplicate_paragraph_fraction",
+        "gopher_ellipsis_line_fraction",
+        "gopher_mean_word_length",
+        "gopher_quality_pass",
+        "gopher_repetition_pass",
+        "gopher_stop_words",
+        "gopher_symbol_word_ratio",
+        "gopher_top_2gram_char_fraction",
+        "gopher_top_3gram_char_fraction",
+        "gopher_top_4gram_char_fraction",
+        "gopher_words",
+        "headline_shared_with",
+        "headline_similarity",
+        "lead_headline_gap",
+        "letter_fraction",
+        "max_paragraph_evidence",
+        "max_sentence_evidence",
+        "mean_neighbour_similarity",
+        "min_sentence_similarity",
+        "min_topic_similarity",
+        "names_before_introduction",
+        "non_english",
+        "non_text",
+        "offtopic_fraction",
+        "offtopic_units",
+        "opens_mid_story",
+        "paragraph_order_z",
+        "paragraph_position_corr",
+        "paragraph_splice_logit",
+        "paragraphs",
+        "segments",
+        "sentence_splice_logit",
+        "sentences",
+    ]
+)
+#: The kinds of flag the detectors give (``flag["kind"]``); tests/test_filtering.py checks them in the code.
+FLAG_KINDS = frozenset(
+    [
+        "artifact",
+        "duplicate_headline",
+        "duplicate_text",
+        "duplicate_article",
+        "shared_headline",
+        "offtopic",
+        "non_english",
+        "non_text",
+    ]
+)
+#: The categories of ``artifact`` flags (``artifact/share_widget``); checked in the code the same way.
+ARTIFACT_CATEGORIES = frozenset(
+    [
+        "advertisement",
+        "byline",
+        "caption",
+        "dateline",
+        "encoding",
+        "error_page",
+        "legal",
+        "markup",
+        "navigation",
+        "other",
+        "related_links",
+        "share_widget",
+        "social_embed",
+        "source_attribution",
+        "subscription",
+    ]
+)
 _CONDITION = re.compile(r"^\s*([A-Za-z_][\w.]*)\s*(>=|<=|!=|==|>|<|=)\s*([-+]?[\d.]+(?:e[-+]?\d+)?)\s*$")
 
 
@@ -43,6 +145,14 @@ class Condition:
     signal: str
     op: str
     value: float
+
+    def __post_init__(self) -> None:
+        if self.signal not in SIGNAL_NAMES and self.signal not in _SCORES:
+            raise ValueError(
+                _unknown(
+                    "signal", self.signal, SIGNAL_NAMES | set(_SCORES), "quality, clean_quality or a report signal"
+                )
+            )
 
     @classmethod
     def parse(cls, text: str) -> Condition:
@@ -95,6 +205,11 @@ class FilterRule:
     min_flag_score: float = 0.0
     min_clean_quality: float | None = None
 
+    def __post_init__(self) -> None:
+        self.conditions()  # a misspelt signal is an error now, not a condition that never holds
+        for kind in self.reject_kinds:
+            check_flag_kind(kind)
+
     def conditions(self) -> list[Condition]:
         return [c if isinstance(c, Condition) else Condition.parse(c) for c in self.reject_if]
 
@@ -128,6 +243,24 @@ class FilterRule:
                 more = f" and {len(flags) - 3} more" if len(flags) > 3 else ""
                 out.append(f"{len(flags)} {kind} flag{'s' if len(flags) > 1 else ''} ({where}{more})")
         return out
+
+
+def check_flag_kind(kind: str) -> None:
+    """Raise ValueError unless ``kind`` is a flag kind, or ``artifact/CATEGORY`` with a known category."""
+    wanted_kind, slash, category = kind.partition("/")
+    if wanted_kind not in FLAG_KINDS:
+        raise ValueError(_unknown("flag kind", wanted_kind, FLAG_KINDS, ", ".join(sorted(FLAG_KINDS))))
+    if slash and wanted_kind != "artifact":
+        raise ValueError(f"flag kind {wanted_kind!r} has no categories (only artifact/CATEGORY has)")
+    if slash and category not in ARTIFACT_CATEGORIES:
+        known = ", ".join(sorted(ARTIFACT_CATEGORIES))
+        raise ValueError(_unknown("artifact category", category, ARTIFACT_CATEGORIES, known))
+
+
+def _unknown(what: str, name: str, known: Iterable[str], listing: str) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}?" if close else f"expected {listing}"
+    return f"unknown {what} {name!r}: {hint}"
 
 
 def _matches(flag: dict[str, Any], kind: str) -> bool:

@@ -1,13 +1,26 @@
 """Keep/drop decisions from existing scores: quality, signal conditions, flag kinds; CLI and DataFrame."""
 
+import ast
 import json
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+import coherence
 from coherence.cli import main
-from coherence.filtering import Condition, FilterRule, filter_frame, filter_reports, split_records
+from coherence.filtering import (
+    ARTIFACT_CATEGORIES,
+    FLAG_KINDS,
+    SIGNAL_NAMES,
+    Condition,
+    FilterRule,
+    filter_frame,
+    filter_reports,
+    split_records,
+)
 from coherence.io import read_records
 
 
@@ -134,3 +147,63 @@ def test_cli_filter_rejects_an_unreadable_condition(tmp_path, fixture_articles):
     args = ["filter", str(corpus), "--kept", str(tmp_path / "k.jsonl"), "--reject-if", "artifacts are bad"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2 and "--reject-if" in result.output
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            {"reject_if": ("artifact_fractoin>0.3",)},
+            "unknown signal 'artifact_fractoin': did you mean artifact_fraction",
+        ),
+        ({"reject_kinds": ("offtopik",)}, "unknown flag kind 'offtopik': did you mean offtopic?"),
+        (
+            {"reject_kinds": ("artifact/sharewidget",)},
+            "unknown artifact category 'sharewidget': did you mean share_widget",
+        ),
+        ({"reject_kinds": ("offtopic/byline",)}, "flag kind 'offtopic' has no categories"),
+    ],
+)
+def test_unknown_signals_kinds_and_categories_are_errors(rule, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        FilterRule(**rule)
+
+
+def test_cli_filter_names_a_misspelt_kind(tmp_path, fixture_articles):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json.dumps(fixture_articles["clean-sport"]) + "\n", encoding="utf-8")
+    args = ["filter", str(corpus), "--kept", str(tmp_path / "k.jsonl"), "--reject-kind", "artifact/sharewidget"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "share_widget" in result.output and not (tmp_path / "k.jsonl").exists()
+
+
+def test_signal_names_are_those_of_real_reports(fixture_reports):
+    names = {name for report in fixture_reports.values() if not report.error for name in report.signals}
+    assert names == SIGNAL_NAMES
+
+
+def _flag_arguments() -> tuple[set[str], set[str]]:
+    """The kind and category literals of every ``Flag(...)`` and artifact ``_rule(...)`` in the package."""
+    kinds: set[str] = set()
+    categories: set[str] = set()
+    for path in Path(coherence.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+                continue
+            keywords = {k.arg: k.value for k in node.keywords}
+            if node.func.id == "Flag":
+                kind = node.args[0] if node.args else keywords.get("kind")
+                category = node.args[5] if len(node.args) > 5 else keywords.get("category")
+                kinds |= {kind.value} if isinstance(kind, ast.Constant) else set()
+                categories |= {category.value} if isinstance(category, ast.Constant) and category.value else set()
+            elif node.func.id == "_rule" and node.args and isinstance(node.args[0], ast.Constant):
+                categories.add(node.args[0].value)
+    return kinds, categories
+
+
+def test_flag_kinds_and_categories_are_those_of_the_detectors():
+    from coherence.detectors.line_features import FURNITURE_WORDS
+
+    kinds, categories = _flag_arguments()
+    assert kinds == FLAG_KINDS
+    assert categories | set(FURNITURE_WORDS.values()) | {"other"} == ARTIFACT_CATEGORIES
