@@ -30,23 +30,6 @@ def test_build_groups_takes_donors_only_from_the_same_group():
         assert doc.gold and all(0 <= s < e <= len(doc.text) for s, e in doc.gold)
 
 
-def test_paragraph_end_splices_put_one_donor_sentence_at_the_end_of_a_paragraph():
-    articles = [_article(n, topic) for n, topic in enumerate(["x", "y", "x", "y", "x", "y", "x", "y"])]
-    groups = [0, 0, 0, 0, 1, 1, 1, 1]
-    docs = splices.paragraph_end_groups(articles, groups, "dev")
-    group_of = {a["id"]: g for a, g in zip(articles, groups, strict=True)}
-    text_of = {a["id"]: a["text"] for a in articles}
-    assert len(docs) == len(articles) and {d.relation for d in docs} == {"different", "same"}
-    for doc in docs:
-        donor = doc.id.split("+")[1]
-        assert group_of[donor] == group_of[doc.source_id] and doc.kind == "sentence"
-        ((start, end),) = doc.gold
-        inserted = doc.text[start:end]
-        assert inserted in text_of[donor] and inserted not in text_of[doc.source_id]
-        assert doc.text[end:].startswith("\n\n") or end == len(doc.text)  # a paragraph's last sentence
-        assert doc.text[:start].rstrip() + doc.text[end:] == text_of[doc.source_id]
-
-
 @pytest.mark.data
 def test_half_articles_are_the_benchmark_sources_and_donors(data_dir):
     dev = splices.half_articles(data_dir, "dev")

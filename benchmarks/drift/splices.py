@@ -152,45 +152,6 @@ def build_groups(articles: list[dict], groups: list[int], split: str, seed: int 
     return docs
 
 
-def paragraph_end_groups(articles: list[dict], groups: list[int], split: str, seed: int = 14) -> list[SplicedDoc]:
-    """Extra single-sentence splices for training only: every article once, one donor sentence (from
-    its own group, different and same topic in turn) appended to the end of a random paragraph, so
-    that paragraph-final sentences, and the last sentence of a two-sentence paragraph, are common
-    among the training splices (:func:`build_groups` puts a single sentence at a paragraph's end
-    only at the article's end or by chance). Not part of the benchmark."""
-    rng = random.Random(seed)
-    docs = []
-    for g in sorted(set(groups)):
-        members = [a for a, k in zip(articles, groups, strict=True) if k == g]
-        for n, source in enumerate(members):
-            relation = ("different", "same")[n % 2]
-            same = relation == "same"
-            candidates = [d for d in members if (d["topic"] == source["topic"]) == same and d["id"] != source["id"]]
-            if not candidates:
-                continue
-            donor = rng.choice(candidates)
-            sentence = _donor_sentence(rng, donor)
-            paragraphs = _paragraph_texts(source["text"])
-            target = rng.randrange(len(paragraphs))
-            paragraphs[target] = f"{paragraphs[target]} {sentence}"
-            text, spans = _assemble(paragraphs)
-            start = spans[target][1] - len(sentence)
-            docs.append(
-                SplicedDoc(
-                    f"{source['id']}+{donor['id']}+end",
-                    split=split,
-                    source_id=source["id"],
-                    title=source["title"],
-                    text=text,
-                    relation=relation,
-                    kind="sentence",
-                    position="paragraph end",
-                    gold=[(start, start + len(sentence))],
-                )
-            )
-    return docs
-
-
 # -- scoring --------------------------------------------------------------------------------------
 def _overlap(a: tuple[int, int], spans: list[tuple[int, int]]) -> int:
     return sum(max(0, min(a[1], b[1]) - max(a[0], b[0])) for b in spans)

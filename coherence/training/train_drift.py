@@ -96,8 +96,9 @@ SENTENCE_FEATURES = (
     "paragraph_fit",
     "lexical_paragraph_gap",
     "names_paragraph_gap",
-    # session 7, dev experiment: one-sided views where the four above are 0 (paragraph ends, two-sentence
-    # paragraphs); --without these three gives the bundled model's feature set
+    # since session 7 (in the bundled model): one-sided views where the four above are 0 or reach across a
+    # paragraph break (a paragraph's last sentence, two-sentence paragraphs); --without these three gives
+    # session 6's feature set
     "back_break",
     "forward_break",
     "neighbour_paragraph_gap",
@@ -218,14 +219,9 @@ def folds_of(sources: Sequence[str], k: int, seed: int = 13) -> np.ndarray:
 class Trainer:
     """The dev documents, their analyses and unit labels, and the detector runs on them."""
 
-    def __init__(
-        self, docs, analyses, scorer, folds: np.ndarray, max_nan_share: float = 0.0, evaluated: int | None = None
-    ) -> None:
-        """``evaluated``: the first so many documents are evaluated; the rest (training-only sentence
-        splices, :func:`benchmarks.drift.splices.paragraph_end_groups`) give sentence rows to fit on only."""
+    def __init__(self, docs, analyses, scorer, folds: np.ndarray, max_nan_share: float = 0.0) -> None:
         self.docs, self.analyses, self.scorer, self.folds = docs, analyses, scorer, folds
         self.max_nan_share = max_nan_share
-        self.evaluated = len(docs) if evaluated is None else evaluated
         self.par_labels = [unit_labels(a.units.paragraphs, d.gold) for d, a in zip(docs, analyses, strict=True)]
         self.sent_labels = [unit_labels(a.units.sentences, d.gold) for d, a in zip(docs, analyses, strict=True)]
 
@@ -239,8 +235,6 @@ class Trainer:
         rows, labels, where, train, measured = [], [], [], [], []
         detector = DriftDetector()
         for i, r in sorted(results.items()):
-            if level == "paragraph" and i >= self.evaluated:
-                continue  # training-only sentence splices: not paragraph rows
             a = self.analyses[i]
             spans = a.units.paragraphs if level == "paragraph" else a.units.sentences
             m = r.paragraph_measurements if level == "paragraph" else r.sentence_measurements
@@ -265,9 +259,9 @@ class Trainer:
         return np.vstack(rows), np.concatenate(labels), where, np.concatenate(train)
 
     def flags(self, results: dict[int, object], sentence_threshold: float) -> list[list[tuple[int, int]]]:
-        """Flagged spans of each evaluated document."""
+        """Flagged spans of each document."""
         out = []
-        for i in range(self.evaluated):
+        for i in range(len(self.docs)):
             r, units = results[i], self.analyses[i].units
             spans = [units.paragraphs[o.index] for o in r.offtopic_paragraphs]
             prob = np.nan_to_num(r.sentence_probability, nan=-np.inf) if r.sentence_probability is not None else []
@@ -312,15 +306,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--paragraph-thresholds",
         type=float,
-        nargs="*",
+        nargs="+",
         default=list(PARAGRAPH_THRESHOLDS),
         help="paragraph thresholds tried (a shorter list for quick dev comparisons)",
-    )
-    parser.add_argument(
-        "--paragraph-end-splices",
-        action="store_true",
-        help="also fit the sentence heads on one extra splice per article, a donor sentence at a paragraph's end "
-        "(training rows only; the out-of-fold numbers are on the usual documents)",
     )
     parser.add_argument(
         "--max-nan-share",
@@ -349,13 +337,10 @@ def main(argv: list[str] | None = None) -> int:
     ]
     groups = list(folds_of([a["id"] for a in articles], args.folds))
     docs = splices.build_groups(articles, groups, "dev")
-    evaluated = len(docs)
-    if args.paragraph_end_splices:
-        docs += splices.paragraph_end_groups(articles, groups, "dev")
     analyses = prepare_splices(docs, scorer)
     folds = folds_of([d.source_id for d in docs], args.folds)
-    print(f"{len(articles)} dev articles, {evaluated} documents (+{len(docs) - evaluated} training-only)", flush=True)
-    t = Trainer(docs, analyses, scorer, folds, args.max_nan_share, evaluated)
+    print(f"{len(articles)} dev articles, {len(docs)} documents", flush=True)
+    t = Trainer(docs, analyses, scorer, folds, args.max_nan_share)
     every = range(len(docs))
 
     # 1. Paragraph rows, nothing flagged; C by out-of-fold log loss.
@@ -399,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
             here = None
             for st in SENTENCE_THRESHOLDS:
                 flags = t.flags(results, st)
-                ev = splices.evaluate(docs[:evaluated], flags, [0.0] * evaluated)
+                ev = splices.evaluate(docs, flags, [0.0] * len(docs))
                 value = (ev["different"]["f1"] + ev["same"]["f1"]) / 2
                 if ev["unmodified_flagged"] <= args.budget and (here is None or value > here[0]):
                     here = (value, pt, st, C, ev, flags)
@@ -465,8 +450,7 @@ def main(argv: list[str] | None = None) -> int:
             command=command,
             data=(
                 f"BBC splice benchmark, dev half only: {len(articles)} articles"
-                f"{'' if args.keep_quality_test else ' outside the quality test split'}, {evaluated} documents"
-                + (f" and {len(docs) - evaluated} paragraph-end sentence splices" if len(docs) > evaluated else "")
+                f"{'' if args.keep_quality_test else ' outside the quality test split'}, {len(docs)} documents"
             ),
             head_kind=(
                 f"boosted: HistGradientBoostingClassifier {BOOSTED_SETTINGS}, l2_regularization 1 / C"
@@ -481,7 +465,7 @@ def main(argv: list[str] | None = None) -> int:
         for relation in ("different", "same"):
             kinds = ", ".join(f"{k} {ev[relation][k]['recall']:.2f}" for k in splices.SPLICE_KINDS)
             print(f"budget {budget}: out-of-fold recall, {relation} topic: {kinds}")
-        table = recall_by_position(docs[:evaluated], analyses[:evaluated], oof_flags, t.sent_labels[:evaluated])
+        table = recall_by_position(docs, analyses, oof_flags, t.sent_labels)
         print_recall_by_position(table, f"budget {budget}, out of fold")
         print(f"budget {budget}: paragraph threshold {pt}, sentence threshold {st}, C {best_c} / {sentence_c}; CV {cv}")
         print(f"wrote {output}")
