@@ -12,6 +12,7 @@ from coherence import cli_views
 from coherence.cli_options import _fields, _open_input, field_options, model_options
 from coherence.embedding import Embedder
 from coherence.engine.command import engine_options, run_score
+from coherence.extras import MissingExtra, require
 from coherence.io import FieldNames, open_writer, read_records
 from coherence.record_ids import unique_ids
 
@@ -65,6 +66,7 @@ def score(
     """Score every article in INPUT (.jsonl[.gz], .csv, .parquet, a folder of .txt, or - for stdin)."""
     from coherence.scorer import Scorer
 
+    _require_extras(backend, engine)
     fields = _fields(text_field, title_field, id_field)
     articles = _open_input(input_path, fields)
     scorer = Scorer(
@@ -87,21 +89,24 @@ def score(
         clean_text=clean_text,
         boilerplate=boilerplate,
     )
-    run_score(
-        scorer,
-        articles,
-        input_path=input_path,
-        output=output,
-        fields=fields,
-        settings=settings,
-        engine=engine,
-        address=address,
-        ray_actors=ray_actors,
-        resume=resume,
-        shard_size=shard_size,
-        shard_format=shard_format,
-        progress=show,
-    )
+    try:
+        run_score(
+            scorer,
+            articles,
+            input_path=input_path,
+            output=output,
+            fields=fields,
+            settings=settings,
+            engine=engine,
+            address=address,
+            ray_actors=ray_actors,
+            resume=resume,
+            shard_size=shard_size,
+            shard_format=shard_format,
+            progress=show,
+        )
+    except MissingExtra as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @main.command()
@@ -247,6 +252,17 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
     text = getattr(article, "text", None)
     title = getattr(article, "title", None)
     click.echo(render(report, text=text, title=title))
+
+
+def _require_extras(backend: str, engine: str) -> None:
+    """Stop at once, in one line, when the chosen backend or engine is not installed."""
+    needed = [("onnxruntime", "--backend onnx", "onnx")] if backend == "onnx" else []
+    needed += [("ray", "--engine ray", "ray")] if engine == "ray" else []
+    for module, option, extra in needed:
+        try:
+            require(module, option, extra)
+        except MissingExtra as exc:
+            raise click.UsageError(str(exc)) from exc
 
 
 def _warn(message: str) -> None:

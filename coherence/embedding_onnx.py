@@ -37,6 +37,7 @@ from coherence.embedding import (
     load_sentence_transformer,
     resolve_model_path,
 )
+from coherence.extras import require
 
 MIN_AGREEMENT = 0.99
 BUILD_FORMAT = 3  # 3: token embeddings kept in fp32 (only MatMul and Attention weights int8)
@@ -98,8 +99,9 @@ def default_onnx_dir() -> Path:
 
 
 def _build_key(model_path: Path) -> str:
-    import onnxruntime
     import torch
+
+    onnxruntime = require("onnxruntime", "the onnx backend", "onnx")
 
     h = hashlib.sha1()
     h.update(f"format={BUILD_FORMAT};ort={onnxruntime.__version__};torch={torch.__version__}".encode())
@@ -145,8 +147,9 @@ class OnnxEncoder:
     """
 
     def __init__(self, directory: str | Path, *, threads: int | None = None, spinning: bool = False) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
+
+        ort = require("onnxruntime", "the onnx backend", "onnx")
 
         self.directory = Path(directory)
         self.threads = threads
@@ -231,6 +234,8 @@ class OnnxEncoder:
 def build(model: str, model_path: Path, target: Path) -> None:
     """Export, quantise and check ``model``; the result appears at ``target`` atomically."""
     import torch
+
+    require("onnx", "building the onnx backend's model", "onnx")
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target.parent.mkdir(parents=True, exist_ok=True)

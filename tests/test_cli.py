@@ -154,3 +154,34 @@ def test_stdin_to_stdout_in_a_pipe_has_no_progress_bar(fixture_articles):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["id"] == "clean-sport"
     assert "it/s" not in proc.stderr and "articles" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "module", "message"),
+    [
+        (["--backend", "onnx"], "onnxruntime", '--backend onnx needs onnxruntime: pip install "coherence[onnx]"'),
+        (["--engine", "ray"], "ray", '--engine ray needs ray: pip install "coherence[ray]"'),
+    ],
+)
+def test_score_without_an_optional_extra_is_a_one_line_error(
+    small_corpus, tmp_path, monkeypatch, option, module, message
+):
+    monkeypatch.setitem(sys.modules, module, None)  # as if not installed: importing it fails
+    out = tmp_path / "s.jsonl"
+    result = CliRunner().invoke(main, ["score", str(small_corpus), "-o", str(out), *option])
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    assert not isinstance(result.exception, ModuleNotFoundError) and not out.exists()
+
+
+def test_the_library_names_the_extra_too(monkeypatch):
+    from coherence.embedding import DEFAULT_MODEL
+    from coherence.embedding_onnx import OnnxEncoder
+    from coherence.engine.ray import init_ray
+    from coherence.extras import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)
+    monkeypatch.setitem(sys.modules, "ray", None)
+    with pytest.raises(MissingExtra, match=r'needs onnxruntime: pip install "coherence\[onnx\]"'):
+        OnnxEncoder.build_or_load(DEFAULT_MODEL)
+    with pytest.raises(MissingExtra, match=r'needs ray: pip install "coherence\[ray\]"'):
+        init_ray()

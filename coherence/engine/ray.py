@@ -30,6 +30,7 @@ from typing import Any
 
 from coherence.article import Article, RecordError
 from coherence.engine.local import RunSummary, ShardWriter, assemble, is_directory_output, shard_format
+from coherence.extras import require
 from coherence.io.records import DEFAULT_FIELDS, FieldNames
 
 # the columns of the rows passed from the reader to the scoring actors
@@ -38,8 +39,7 @@ _INPUT_COLUMNS = ("id", "text", "title", "url", "source", "error", "meta")
 
 def init_ray(address: str | None = None, **kwargs):
     """Connect to the cluster at ``address`` (``auto``, ``ray://host:10001``), or start a local one."""
-    import ray
-
+    ray = require("ray", "the ray engine", "ray")
     if not ray.is_initialized():
         os.environ.setdefault("RAY_DATA_DISABLE_PROGRESS_BARS", "1")
         ray.init(address=address, include_dashboard=False, ignore_reinit_error=True, **kwargs)
