@@ -20,7 +20,7 @@ def _score_articles(input_path, fields, model, device, batch_size, article_id=No
         articles = (a for a in articles if a.id == article_id)
     articles = list(itertools.islice(articles, limit or None))
     if not articles:
-        what = f"an article with id {article_id!r}" if article_id else "any scorable article"
+        what = f"article with id {article_id!r}" if article_id else "scorable article"
         raise click.UsageError(f"{input_path} has no {what}")
     return list(Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
 

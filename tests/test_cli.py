@@ -185,3 +185,13 @@ def test_the_library_names_the_extra_too(monkeypatch):
         OnnxEncoder.build_or_load(DEFAULT_MODEL)
     with pytest.raises(MissingExtra, match=r'needs ray: pip install "coherence\[ray\]"'):
         init_ray()
+
+
+def test_plot_errors_read_as_english(small_corpus, tmp_path):
+    args = ["plot", "drift", str(small_corpus), "--id", "nope", "-o", str(tmp_path / "d.png")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "corpus.jsonl has no article with id 'nope'" in result.output
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(main, ["plot", "articles", str(empty), "-o", str(tmp_path / "a.png")])
+    assert result.exit_code == 2 and "empty.jsonl has no scorable article" in result.output
