@@ -178,6 +178,11 @@ def filter(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--reject-kind") from exc
 
+    if min_clean_quality is not None and min_quality is not None and min_clean_quality <= min_quality:
+        _warn(
+            f"--min-clean-quality {min_clean_quality:g} rejects nothing that --min-quality {min_quality:g} keeps "
+            "(clean_quality is never below quality); add --min-quality 0 to keep articles that cleaning repairs"
+        )
     fields = _fields(text_field, title_field, id_field)
     articles = _open_input(input_path, fields)
     if scores_path:

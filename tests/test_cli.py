@@ -195,3 +195,11 @@ def test_plot_errors_read_as_english(small_corpus, tmp_path):
     empty.write_text("", encoding="utf-8")
     result = CliRunner().invoke(main, ["plot", "articles", str(empty), "-o", str(tmp_path / "a.png")])
     assert result.exit_code == 2 and "empty.jsonl has no scorable article" in result.output
+
+
+def test_filter_warns_when_min_clean_quality_cannot_reject_anything(small_corpus, scores, tmp_path):
+    args = ["filter", str(small_corpus), "--scores", str(scores), "--kept", str(tmp_path / "k.jsonl")]
+    result = CliRunner().invoke(main, [*args, "--min-clean-quality", "0.5"])
+    assert result.exit_code == 0 and "add --min-quality 0" in result.stderr
+    result = CliRunner().invoke(main, [*args, "--min-clean-quality", "0.5", "--min-quality", "0"])
+    assert result.exit_code == 0 and "--min-quality 0" not in result.stderr
