@@ -93,6 +93,16 @@ def test_single_file_output_is_assembled_and_parts_removed(tmp_path, scorer):
     assert [r["id"] for r in read_records(out)] == [a.id for a in articles]
 
 
+def test_summary_counts_the_error_records(tmp_path, scorer):
+    first = FIXTURES.read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text(first + "\n{not json\n" + json.dumps({"id": "no-text"}) + "\n", encoding="utf-8")
+    scorer_copy = type(scorer)(embedder=scorer.embedder)
+    articles = list(read_articles(path))
+    summary = run_local(scorer_copy, articles, input_path=str(path), output=str(tmp_path / "s.jsonl"), settings={})
+    assert (summary.records, summary.errors) == (3, 2)
+
+
 def _wait_for_shard(parts: Path, proc: subprocess.Popen, at_least: int = 1, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

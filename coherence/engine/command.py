@@ -130,3 +130,7 @@ def run_score(
                 f"{summary.records - summary.skipped} scored now -> {output}",
                 err=True,
             )
+    if summary.records >= 0:
+        scored_now = summary.records - summary.skipped
+        errors = f"{summary.errors} of them error records (see their `error` field)" if summary.errors else "no errors"
+        click.echo(f"{scored_now} records written, {errors} -> {'stdout' if output == '-' else output}", err=True)

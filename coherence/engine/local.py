@@ -57,6 +57,7 @@ class RunSummary:
     skipped: int  # records already written by an earlier, interrupted run
     shards: int
     complete: bool
+    errors: int = 0  # error records among those written by this call
 
 
 def is_directory_output(output: str) -> bool:
@@ -235,8 +236,8 @@ def run_local(
     refuses to continue a run made with other settings or another input.
     """
     if output == "-":
-        count = _stream(scorer, articles, output, progress)
-        return RunSummary(output, count, 0, 0, True)
+        count, errors = _stream(scorer, articles, output, progress)
+        return RunSummary(output, count, 0, 0, True, errors)
     fmt = shard_format(output, directory_format)
     directory = work_dir(output)
     manifest_path = directory / MANIFEST
@@ -277,9 +278,11 @@ def run_local(
     writer = ShardWriter(directory, shard_size=shard_size, fmt=fmt, first_shard=first_shard)
     reports = scorer.score_many(articles, skip=skip)
     bar = _progress_bar(progress, skip)
+    errors = 0
     with _sigterm_as_interrupt():
         for n, report in enumerate(reports, start=1):
             writer.write(report.to_dict())
+            errors += report.error is not None
             if n % chunk_size == 0:
                 release_free_heap()
             if bar is not None:
@@ -289,15 +292,15 @@ def run_local(
         bar.close()
     manifest.update(complete=True, records=skip + writer.written)
     _atomic_write_text(manifest_path, json.dumps(manifest, indent=2))
-    return _finish(directory, output, fmt, manifest, skipped=skip)
+    return _finish(directory, output, fmt, manifest, skipped=skip, errors=errors)
 
 
-def _finish(directory: Path, output: str, fmt: str, manifest: dict, *, skipped: int) -> RunSummary:
+def _finish(directory: Path, output: str, fmt: str, manifest: dict, *, skipped: int, errors: int = 0) -> RunSummary:
     shards = complete_shards(directory, fmt)
     if not is_directory_output(output):
         assemble(directory, output, fmt)
         shutil.rmtree(directory, ignore_errors=True)
-    return RunSummary(output, int(manifest["records"]), int(skipped), shards, True)
+    return RunSummary(output, int(manifest["records"]), int(skipped), shards, True, errors)
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -338,21 +341,23 @@ def _clear(directory: Path, fmt: str) -> None:
     (directory / MANIFEST).unlink(missing_ok=True)
 
 
-def _stream(scorer, articles, output: str, progress: bool) -> int:
+def _stream(scorer, articles, output: str, progress: bool) -> tuple[int, int]:
+    """Write the reports to ``output`` as they come; returns (records, error records)."""
     writer = open_writer(output)
     bar = _progress_bar(progress, 0)
-    count = 0
+    count = errors = 0
     try:
         for report in scorer.score_many(articles):
             writer.write(report.to_dict())
             count += 1
+            errors += report.error is not None
             if bar is not None:
                 bar.update(1)
     finally:
         writer.close()
         if bar is not None:
             bar.close()
-    return count
+    return count, errors
 
 
 def _progress_bar(enabled: bool, initial: int):
