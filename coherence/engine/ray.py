@@ -71,14 +71,13 @@ class _ReadFiles:
 
     def __call__(self, batch: dict[str, Any]) -> Iterator[dict[str, list]]:
         from coherence.io import read_articles
-        from coherence.scorer import Scorer
+        from coherence.record_ids import renamed_repeat
 
-        rename = Scorer.__dict__["_as_article"]  # the local engine's duplicate-id renaming
         for path in batch["path"]:
-            seen: dict[str, int] = {}
+            seen: dict[str, int] = {}  # repeated ids renamed as the local engine does
             buffer: list[dict[str, Any]] = []
-            for n, item in enumerate(read_articles(str(path), self.fields), start=1):
-                buffer.append(_article_row(rename(None, item, n, self.fields, seen)))
+            for item in read_articles(str(path), self.fields):
+                buffer.append(_article_row(renamed_repeat(item, seen)))
                 if len(buffer) >= self.rows:
                     yield _columns(buffer)
                     buffer = []
