@@ -80,12 +80,17 @@ def fit_pool(
 
 
 def summary(rows: Sequence[dict[str, Any]], p: np.ndarray, weights: np.ndarray) -> dict[str, Any]:
-    """ROC-AUC, ECE and per-defect ROC-AUC of ``p`` on ``rows`` (clean = label 1)."""
+    """ROC-AUC, ECE, per-defect and per-source ROC-AUC of ``p`` on ``rows`` (clean = label 1)."""
     y = np.array([r["label"] for r in rows])
+    sources = np.array([r["source"] for r in rows])
     return {
         "roc_auc": round(float(roc_auc_score(y, p, sample_weight=weights)), 4),
         "ece": round(expected_calibration_error(y, p, weights=weights), 4),
         "by_defect": auc_by_defect([(r, {}) for r in rows], p, weights),
+        "by_source": {
+            s: round(float(roc_auc_score(y[sources == s], p[sources == s], sample_weight=weights[sources == s])), 4)
+            for s in sorted(set(sources))
+        },
     }
 
 
