@@ -46,3 +46,17 @@ def test_ray_engine_gives_the_records_of_the_local_engine(tmp_path, ray_cluster,
     assert [r["id"] for r in got] == [r["id"] for r in expected]
     assert got == expected
     assert any(r["error"] for r in got) and any("#2" in r["id"] for r in got)
+
+
+@pytest.mark.parametrize("cpus", [2.0, 4.0, 16.0])
+def test_streamed_scoring_leaves_a_whole_cpu_for_ray_datas_read_tasks(cpus):
+    """score_dataset's actors must not take the CPUs a streamed read needs (it hung there before)."""
+    from coherence.engine.ray import _UPSTREAM_READ_CPUS, _actors
+
+    class Cluster:
+        def cluster_resources(self):
+            return {"CPU": cpus}
+
+    count, gpus, per_actor = _actors(Cluster(), None, reserved_cpus=_UPSTREAM_READ_CPUS)
+    assert gpus == 0 and count >= 1
+    assert cpus - count * per_actor >= 1.0

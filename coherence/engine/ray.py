@@ -126,21 +126,23 @@ def _plain(value):
     return value
 
 
-def _actors(ray, actors: int | None) -> tuple[int, float, float]:
+def _actors(ray, actors: int | None, reserved_cpus: float) -> tuple[int, float, float]:
     """(number of scoring actors, GPUs per actor, CPUs per actor) for the cluster.
 
     One actor per GPU when there are GPUs; else one per two CPUs, sharing the CPUs left after
-    the reader (which takes half a CPU).
+    ``reserved_cpus`` for the steps upstream (our reader takes half a CPU; a Ray Data read task
+    asks for a whole one).
     """
     resources = ray.cluster_resources()
     gpus, cpus = int(resources.get("GPU", 0)), float(resources.get("CPU", 1))
     if gpus:
         return actors or gpus, 1.0, 1.0
     count = actors or max(1, int(cpus // 2))
-    return count, 0.0, max(0.5, (cpus - _READER_CPUS) / count)
+    return count, 0.0, max(0.5, (cpus - reserved_cpus) / count)
 
 
 _READER_CPUS = 0.5
+_UPSTREAM_READ_CPUS = 1.0  # a Ray Data read task's default: left free so a streamed read can run
 
 
 def build_dataset(scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELDS, actors: int | None = None):
@@ -149,7 +151,7 @@ def build_dataset(scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELD
     from ray.data import ActorPoolStrategy, DataContext
 
     DataContext.get_current().execution_options.preserve_order = True
-    count, gpus, cpus = _actors(ray, actors)
+    count, gpus, cpus = _actors(ray, actors, reserved_cpus=_READER_CPUS)
     paths = ray.data.from_items([{"path": str(Path(input_path).resolve())}])
     articles = paths.map_batches(_ReadFiles, fn_constructor_kwargs={"fields": fields}, batch_size=1,
                                  compute=ActorPoolStrategy(size=1), num_cpus=_READER_CPUS)  # fmt: skip
@@ -177,7 +179,7 @@ def score_dataset(dataset, scorer=None, *, actors: int | None = None, batch_size
         from coherence.scorer import Scorer
 
         scorer = Scorer(chunk_size=batch_size)
-    count, gpus, cpus = _actors(ray, actors)
+    count, gpus, cpus = _actors(ray, actors, reserved_cpus=_UPSTREAM_READ_CPUS)
     return dataset.map_batches(
         _ScoreRecords,
         fn_constructor_kwargs={"scorer": scorer},
