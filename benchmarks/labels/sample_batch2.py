@@ -62,7 +62,7 @@ def unlabelled_records(name: str, seed: str, batch: int) -> tuple[random.Random,
 
 
 def main() -> None:
-    taken = {(d["file"], d["id"]) for d in load_labels()}
+    taken = {(d["file"], d["id"]) for d in load_labels() if d.get("batch", 1) < 2}
     for name, target in TARGETS.items():
         rng = random.Random(f"{SEED}:{name}")
         with gzip.open(DEFAULT_DATA / "news" / name, "rt", encoding="utf-8") as fh:
