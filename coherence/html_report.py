@@ -190,9 +190,9 @@ def source_table(records: Sequence[dict[str, Any]], threshold: float, limit: int
     for r in records:
         groups[str(r.get("source") or "(none)")].append(r)
     head = (
-        '<tr><th class="l">source</th><th>articles</th><th>errors</th><th>mean quality</th>'
-        f"<th>below {threshold:g}</th><th>artifact share</th><th>off-topic share</th>"
-        "<th>headline repeated</th><th>flags / article</th></tr>"
+        '<tr><th class="l">source</th><th>articles</th><th>errors</th><th>not scored</th><th>mean quality</th>'
+        f"<th>below {threshold:g} (of scored)</th><th>artifact share</th><th>off-topic share</th>"
+        "<th>articles with headline repeated</th><th>flags / article</th></tr>"
     )
     rows = []
     names = sorted(groups, key=lambda g: (-len(groups[g]), g))
@@ -204,8 +204,8 @@ def source_table(records: Sequence[dict[str, Any]], threshold: float, limit: int
     for name in names:
         rs = groups[name]
         ok = [r for r in rs if not r.get("error")]
-        qualities = [_num(r.get("quality")) for r in ok]
-        below = sum(1 for q in qualities if q is not None and q < threshold)
+        qualities = [q for q in (_num(r.get("quality")) for r in ok) if q is not None]
+        below = sum(1 for q in qualities if q < threshold)
 
         def signal(key, rows=ok):
             return _mean(_num((r.get("signals") or {}).get(key)) for r in rows)
@@ -213,7 +213,8 @@ def source_table(records: Sequence[dict[str, Any]], threshold: float, limit: int
         repeated = sum(1 for r in ok if (_num((r.get("signals") or {}).get("duplicate_headline")) or 0) > 0)
         rows.append(
             f'<tr><td class="l">{escape(name)}</td><td>{len(rs)}</td><td>{len(rs) - len(ok)}</td>'
-            f"<td>{_f(_mean(qualities))}</td><td>{below} ({100 * below / max(len(ok), 1):.0f}%)</td>"
+            f"<td>{len(ok) - len(qualities)}</td><td>{_f(_mean(qualities))}</td>"
+            f"<td>{below} ({100 * below / max(len(qualities), 1):.0f}%)</td>"
             f"<td>{_f(signal('artifact_fraction'), '.1%')}</td><td>{_f(signal('offtopic_fraction'), '.1%')}</td>"
             f"<td>{repeated}</td><td>{_f(_mean(len(r.get('flags') or []) for r in ok), '.1f')}</td></tr>"
         )
@@ -313,12 +314,14 @@ def corpus_report(
         if r.get("headline") and not titles.get(str(r["id"])):
             titles[str(r["id"])] = r["headline"].get("text")
 
+    unscored = len(ok) - len(qualities)  # not English prose: no quality, never kept
     cards = [
         ("articles", f"{len(records):,}"),
-        ("scored", f"{len(ok):,}"),
+        ("scored", f"{len(qualities):,}"),
+        *([("not scored (not English prose)", f"{unscored:,}")] if unscored else []),
         ("errors", f"{errors:,}"),
         (f"kept (quality ≥ {threshold:g})", f"{kept:,}"),
-        ("rejected", f"{len(ok) - kept:,}"),
+        ("rejected" + (" (with the not scored)" if unscored else ""), f"{len(ok) - kept:,}"),
         ("mean quality", _f(_mean(qualities))),
         ("median quality", _f(sorted(qualities)[len(qualities) // 2] if qualities else None)),
     ]

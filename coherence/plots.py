@@ -21,6 +21,7 @@ safe in scripts, servers and threads; in a notebook, a returned figure displays 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ COLORS = {
     "threshold": "#d62728",
 }
 SIGNAL_LABELS = {
-    "headline_similarity": "headline similarity to the main topic (cosine)",
+    "headline_similarity": "headline similarity to its best-matching paragraph (cosine)",
     "offtopic_fraction": "share of content flagged off-topic",
     "artifact_fraction": "share of text flagged as scraping artifacts",
     "duplicate_text_fraction": "share of text repeating earlier text",
@@ -52,6 +53,8 @@ SIGNAL_LABELS = {
     "content_words": "words of content",
     "quality": "quality",
 }
+#: Groups coloured apart in :func:`article_map`; the smaller ones share one grey "other" colour.
+MAX_COLOURS = 10
 DEFAULT_SIGNALS = ("headline_similarity", "offtopic_fraction", "artifact_fraction", "duplicate_text_fraction")
 
 
@@ -345,7 +348,9 @@ def unit_map(report: Any, *, unit: str | None = None, figsize=(7.5, 5.5)) -> Fig
 # --- corpus plots -----------------------------------------------------------------------------------
 def quality_histogram(reports: Iterable[Any], *, threshold: float = 0.5, bins: int = 40, figsize=(8, 4.2)) -> Figure:
     """The distribution of quality, with the keep threshold and how many articles fall each side."""
-    qualities = np.array([r["quality"] for r in map(_as_dict, reports) if r.get("quality") is not None])
+    rows = list(map(_as_dict, reports))
+    qualities = np.array([r["quality"] for r in rows if r.get("quality") is not None])
+    unscored = sum(1 for r in rows if r.get("quality") is None and not r.get("error"))
     fig = Figure(figsize=figsize, layout="constrained")
     ax = fig.add_subplot()
     edges = np.linspace(0.0, 1.0, bins + 1)
@@ -366,8 +371,11 @@ def quality_histogram(reports: Iterable[Any], *, threshold: float = 0.5, bins: i
     ax.set_xlabel("quality (estimated probability the article is free of detected defects)")
     ax.set_ylabel("articles")
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title(f"Quality of {len(qualities)} articles", loc="left", fontsize=11)
-    ax.legend(loc="upper left", fontsize=9)
+    counts, _ = np.histogram(qualities, bins=edges)
+    ax.set_ylim(0, max(1, counts.max(initial=0)) * 1.3)  # headroom, so the legend need not cover a bar
+    left_out = f" ({unscored} more not scored, not English prose: not shown)" if unscored else ""
+    ax.set_title(f"Quality of {len(qualities)} articles{left_out}", loc="left", fontsize=11)
+    ax.legend(loc="best", fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     return fig
 
@@ -441,6 +449,7 @@ def signal_distributions(
 
 def article_map(reports: Sequence[Any], *, color_by: str = "quality", figsize=(8, 6)) -> Figure:
     """Articles in 2-D (PCA of their main-topic vectors), coloured by quality or by ``source``."""
+    reports = list(reports)
     usable = [
         r
         for r in reports
@@ -486,22 +495,33 @@ def article_map(reports: Sequence[Any], *, color_by: str = "quality", figsize=(8
 
         cmap = matplotlib.colormaps["tab10"]
         keys = [str(getattr(r, color_by, None) or "(none)") for r in usable]
-        for j, key in enumerate(sorted(set(keys))):
+        counts = Counter(keys)
+        order = sorted(counts, key=lambda k: (-counts[k], k))
+        other = None
+        if len(order) > MAX_COLOURS:  # ten colours at most, so no two groups share one
+            rest = set(order[MAX_COLOURS - 1 :])
+            other = f"{len(rest)} other {color_by}s"
+            keys = [other if k in rest else k for k in keys]
+            counts[other] = sum(counts[k] for k in rest)
+            order = order[: MAX_COLOURS - 1] + [other]
+        for j, key in enumerate(order):
             mask = np.array([k == key for k in keys])
             ax.scatter(
                 points[mask, 0],
                 points[mask, 1],
                 s=40,
-                color=cmap(j % 10),
-                label=key,
+                color="#bbbbbb" if key == other else cmap(j),
+                label=f"{key} ({counts[key]})",
                 edgecolors="#333333",
                 linewidths=0.4,
             )
-        ax.legend(fontsize=8, title=color_by)
+        ax.legend(fontsize=8, title=color_by, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     ax.set_xlabel("first principal component")
     ax.set_ylabel("second principal component")
+    left_out = len(reports) - len(usable)
     ax.set_title(
         f"{len(usable)} articles by main topic (PCA), coloured by {color_by}"
+        + (f" ({left_out} without content units left out)" if left_out else "")
         + ("; the 5 lowest named" if color_by == "quality" else ""),
         loc="left",
         fontsize=10,

@@ -115,3 +115,20 @@ def test_cli_report(tmp_path, fixture_reports, fixture_articles):
     assert result.exit_code == 0, result.output
     page = out.read_text(encoding="utf-8")
     assert "The 3 lowest-quality articles" in page and "<mark" in page
+
+
+def test_summary_counts_articles_without_a_quality_apart(fixture_reports):
+    records = [r.to_dict() for r in fixture_reports.values()]
+    unscored = [r for r in records if r["quality"] is None and not r["error"]]
+    scored = [r for r in records if r["quality"] is not None]
+    assert unscored  # the German fixture: not English prose, so no quality
+    page = corpus_report(records)
+    cards = dict(re.findall(r"<div class='card'>([^<]+)<b>([^<]+)</b></div>", page))
+    assert cards["scored"] == str(len(scored))
+    assert cards["not scored (not English prose)"] == str(len(unscored))
+    german = next(r for r in unscored)
+    row = re.search(rf"<tr><td class=\"l\">{re.escape(german['source'] or '(none)')}</td>(.*?)</tr>", page).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert cells[2] == str(len(unscored))  # the "not scored" column counts it
+    below = sum(1 for r in scored if r["quality"] < 0.5)
+    assert cells[4] == f"{below} ({100 * below / len(scored):.0f}%)"  # a share of the scored ones

@@ -107,3 +107,30 @@ def test_cli_plot_quality_and_drift(tmp_path, fixture_reports, fixture_articles)
     assert (tmp_path / "d.png").read_bytes()[:4] == b"\x89PNG"
     result = runner.invoke(main, ["plot", "drift", str(corpus), "--id", "nope", "-o", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "nope" in result.output
+
+
+def test_article_map_gives_every_shown_source_its_own_colour(fixture_reports):
+    import dataclasses
+
+    from matplotlib.colors import to_hex
+
+    base = [r for r in fixture_reports.values() if r.analysis is not None and r.analysis.drift.topic is not None]
+    reports = [dataclasses.replace(base[i % len(base)], source=f"site{i:02d}.example") for i in range(14)]
+    reports += [dataclasses.replace(r, source="big.example") for r in base[:3]]
+    fig = plots.article_map(reports, color_by="source")
+    ax = fig.axes[0]
+    colours = [to_hex(c.get_facecolor()[0]) for c in ax.collections]
+    assert len(colours) == len(set(colours)) == plots.MAX_COLOURS  # 9 sources + one grey "other"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[0] == "big.example (3)" and labels[-1] == "6 other sources (6)"
+    assert ax.get_legend().get_bbox_to_anchor().x0 > ax.bbox.x1 - 1  # outside the data, never on top of it
+
+
+def test_quality_histogram_says_how_many_are_not_scored(fixture_reports):
+    reports = [r.to_dict() for r in fixture_reports.values()]
+    unscored = sum(1 for r in reports if r["quality"] is None and not r["error"])
+    assert unscored >= 1  # the German fixture
+    ax = plots.quality_histogram(reports).axes[0]
+    assert f"{unscored} more not scored" in ax.get_title(loc="left")
+    tallest = max(p.get_height() for p in ax.patches)
+    assert ax.get_ylim()[1] >= 1.25 * tallest  # room for the legend above the bars
