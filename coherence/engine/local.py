@@ -217,6 +217,92 @@ def assemble(directory: Path, output: str, fmt: str) -> None:
     _fsync_dir(out.parent if str(out.parent) else Path("."))
 
 
+# -- a sharded output, fresh or resumed (shared by the local and Ray engines) --------------------
+@dataclass
+class ShardedOutput:
+    """An output being written in shards: where, how, and how far an interrupted run got."""
+
+    output: str
+    directory: Path
+    fmt: str
+    manifest: dict[str, Any]
+    skip: int = 0  # records already written by an interrupted run
+    finished: RunSummary | None = None  # the run had already ended: nothing left to do
+
+    @property
+    def shard_size(self) -> int:
+        return int(self.manifest["shard_size"])
+
+    @property
+    def chunk_size(self) -> int:
+        return int(self.manifest["chunk_size"])
+
+    def writer(self) -> ShardWriter:
+        """A writer that continues after the complete shards."""
+        first_shard = self.skip // self.shard_size
+        return ShardWriter(self.directory, shard_size=self.shard_size, fmt=self.fmt, first_shard=first_shard)
+
+    def complete(self, writer: ShardWriter, *, errors: int = 0) -> RunSummary:
+        """Mark the run complete in the manifest, then join the shards (file output)."""
+        self.manifest.update(complete=True, records=self.skip + writer.written)
+        _atomic_write_text(self.directory / MANIFEST, json.dumps(self.manifest, indent=2))
+        return _finish(self.directory, self.output, self.fmt, self.manifest, skipped=self.skip, errors=errors)
+
+
+def open_sharded_output(
+    output: str,
+    *,
+    fingerprint: dict[str, Any] | None,
+    settings: dict[str, Any] | None,
+    shard_size: int,
+    chunk_size: int,
+    resume: bool,
+    directory_format: str = "jsonl",
+) -> ShardedOutput:
+    """Start writing ``output`` in shards, or continue an interrupted run of it with ``resume``.
+
+    ``fingerprint`` identifies the input (:func:`input_fingerprint`). On resume, the manifest
+    must name the same input, settings and format (else :class:`ResumeError`); the shard and
+    chunk sizes are then the earlier run's, and ``skip`` counts the records in complete shards.
+    """
+    fmt = shard_format(output, directory_format)
+    directory = work_dir(output)
+    manifest_path = directory / MANIFEST
+    shard_size, chunk_size = aligned_sizes(shard_size, chunk_size)
+    manifest = {
+        "version": MANIFEST_VERSION,
+        "input": fingerprint,
+        "settings": settings or {},
+        "format": fmt,
+        "shard_size": shard_size,
+        "chunk_size": chunk_size,
+        "complete": False,
+        "records": None,
+    }
+    sharded = ShardedOutput(output, directory, fmt, manifest)
+    if resume:
+        previous = _read_manifest(manifest_path)
+        if previous is None:
+            if not is_directory_output(output) and Path(output).is_file():
+                sharded.finished = RunSummary(output, -1, 0, 0, True)  # finished earlier; nothing to do
+                return sharded
+        else:
+            _check_resumable(previous, manifest)
+            manifest.update(shard_size=previous["shard_size"], chunk_size=previous["chunk_size"])
+            if previous.get("complete"):
+                skipped = previous["records"]
+                sharded.finished = _finish(directory, output, fmt, previous, skipped=skipped)
+                return sharded
+            sharded.skip = complete_shards(directory, fmt) * sharded.shard_size
+    if not sharded.skip:
+        _clear(directory, fmt)
+    directory.mkdir(parents=True, exist_ok=True)
+    for stray in directory.glob(".part-*.tmp*"):
+        stray.unlink()
+    _atomic_write_text(manifest_path, json.dumps(manifest, indent=2))
+    return sharded
+
+
 # -- the run --------------------------------------------------------------------------------------
 def run_local(
     scorer,
@@ -238,61 +324,34 @@ def run_local(
     if output == "-":
         count, errors = _stream(scorer, articles, output, progress)
         return RunSummary(output, count, 0, 0, True, errors)
-    fmt = shard_format(output, directory_format)
-    directory = work_dir(output)
-    manifest_path = directory / MANIFEST
-    fingerprint = input_fingerprint(input_path)
-    shard_size, chunk_size = aligned_sizes(shard_size, scorer.chunk_size)
-    manifest = {
-        "version": MANIFEST_VERSION,
-        "input": fingerprint,
-        "settings": settings or {},
-        "format": fmt,
-        "shard_size": shard_size,
-        "chunk_size": chunk_size,
-        "complete": False,
-        "records": None,
-    }
-    skip, first_shard = 0, 0
-    if resume:
-        previous = _read_manifest(manifest_path)
-        if previous is None:
-            if not is_directory_output(output) and Path(output).is_file():
-                return RunSummary(output, -1, 0, 0, True)  # finished earlier; nothing to do
-        else:
-            _check_resumable(previous, manifest, input_path)
-            shard_size, chunk_size = previous["shard_size"], previous["chunk_size"]
-            manifest.update(shard_size=shard_size, chunk_size=chunk_size)
-            first_shard = complete_shards(directory, fmt)
-            if previous.get("complete"):
-                return _finish(directory, output, fmt, previous, skipped=previous["records"])
-            skip = first_shard * shard_size
-    if not skip:
-        _clear(directory, fmt)
-    directory.mkdir(parents=True, exist_ok=True)
-    for stray in directory.glob(".part-*.tmp*"):
-        stray.unlink()
-    _atomic_write_text(manifest_path, json.dumps(manifest, indent=2))
-
-    scorer.chunk_size = chunk_size
-    writer = ShardWriter(directory, shard_size=shard_size, fmt=fmt, first_shard=first_shard)
-    reports = scorer.score_many(articles, skip=skip)
-    bar = _progress_bar(progress, skip)
+    sharded = open_sharded_output(
+        output,
+        fingerprint=input_fingerprint(input_path),
+        settings=settings,
+        shard_size=shard_size,
+        chunk_size=scorer.chunk_size,
+        resume=resume,
+        directory_format=directory_format,
+    )
+    if sharded.finished is not None:
+        return sharded.finished
+    scorer.chunk_size = sharded.chunk_size
+    writer = sharded.writer()
+    reports = scorer.score_many(articles, skip=sharded.skip)
+    bar = progress_bar(progress, sharded.skip)
     errors = 0
-    with _sigterm_as_interrupt():
+    with sigterm_as_interrupt():
         for n, report in enumerate(reports, start=1):
             writer.write(report.to_dict())
             errors += report.error is not None
-            if n % chunk_size == 0:
+            if n % sharded.chunk_size == 0:
                 release_free_heap()
             if bar is not None:
                 bar.update(1)
         writer.close()
     if bar is not None:
         bar.close()
-    manifest.update(complete=True, records=skip + writer.written)
-    _atomic_write_text(manifest_path, json.dumps(manifest, indent=2))
-    return _finish(directory, output, fmt, manifest, skipped=skip, errors=errors)
+    return sharded.complete(writer, errors=errors)
 
 
 def _finish(directory: Path, output: str, fmt: str, manifest: dict, *, skipped: int, errors: int = 0) -> RunSummary:
@@ -310,15 +369,15 @@ def _read_manifest(path: Path) -> dict | None:
         return None
 
 
-def _check_resumable(previous: dict, current: dict, input_path: str) -> None:
+def _check_resumable(previous: dict, current: dict) -> None:
     if current["input"] is None:
         raise ResumeError("--resume needs an input file or folder (stdin cannot be read twice)")
     if previous.get("version") != MANIFEST_VERSION or previous.get("format") != current["format"]:
         raise ResumeError("the partial output was written in another format; run without --resume")
     if previous.get("input") != current["input"]:
         raise ResumeError(
-            f"{input_path} is not the input of the interrupted run (it changed, or it is another "
-            "file); run without --resume to start over"
+            f"{current['input']['path']} is not the input of the interrupted run (it changed, or it "
+            "is another file); run without --resume to start over"
         )
     if previous.get("settings") != current["settings"]:
         changed = sorted(
@@ -344,7 +403,7 @@ def _clear(directory: Path, fmt: str) -> None:
 def _stream(scorer, articles, output: str, progress: bool) -> tuple[int, int]:
     """Write the reports to ``output`` as they come; returns (records, error records)."""
     writer = open_writer(output)
-    bar = _progress_bar(progress, 0)
+    bar = progress_bar(progress, 0)
     count = errors = 0
     try:
         for report in scorer.score_many(articles):
@@ -360,7 +419,7 @@ def _stream(scorer, articles, output: str, progress: bool) -> tuple[int, int]:
     return count, errors
 
 
-def _progress_bar(enabled: bool, initial: int):
+def progress_bar(enabled: bool, initial: int):
     if not enabled:
         return None
     from tqdm import tqdm
@@ -368,7 +427,7 @@ def _progress_bar(enabled: bool, initial: int):
     return tqdm(desc="scoring", unit=" articles", initial=initial, file=sys.stderr, dynamic_ncols=True)
 
 
-class _sigterm_as_interrupt:
+class sigterm_as_interrupt:
     """While active, SIGTERM raises KeyboardInterrupt (so ``kill`` stops like Ctrl-C)."""
 
     def __enter__(self):
