@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from coherence import cli_views
-from coherence.cli_options import _fields, _open_input, field_options, model_options
+from coherence.cli_options import _fields, _open_input, backend_option, field_options, make_scorer, model_options
 from coherence.embedding import Embedder
 from coherence.engine.command import engine_options, run_score
 from coherence.extras import MissingExtra, require
@@ -144,6 +144,7 @@ def score(
 )
 @field_options
 @model_options
+@backend_option
 def filter(
     input_path,
     min_quality,
@@ -160,6 +161,7 @@ def filter(
     model,
     device,
     batch_size,
+    backend,
 ):
     """Split INPUT into kept and rejected articles (rejected ones carry their reasons)."""
     from coherence.filtering import Condition, FilterRule, ScoresMismatch, split_records
@@ -188,16 +190,16 @@ def filter(
     if scores_path:
         reports = iter(read_records(scores_path))
     else:
-        from coherence.scorer import Scorer
-
         articles = list(articles)
-        reports = (r.to_dict() for r in Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
+        reports = (r.to_dict() for r in make_scorer(model, device, batch_size, backend).score_many(articles))
     partial = {path: _partial_path(path) for path in (kept_path, rejected_path) if path}
     kept = open_writer(partial[kept_path])
     rejected = open_writer(partial[rejected_path]) if rejected_path else None
     done = False
+    counts = {True: 0, False: 0}
     try:
         for record, keep in split_records(articles, reports, rule, clean_text=clean_text):
+            counts[keep] += 1
             if keep:
                 kept.write(record)
             elif rejected is not None:
@@ -216,6 +218,8 @@ def filter(
                 os.replace(path, target)
             else:
                 Path(path).unlink(missing_ok=True)
+    where = f"{kept_path}" + (f", rejected -> {rejected_path}" if rejected_path else " (rejected not written)")
+    click.echo(f"{counts[True]} kept, {counts[False]} rejected -> {where}", err=True)
 
 
 def _partial_path(path: str) -> str:
@@ -232,7 +236,8 @@ def _partial_path(path: str) -> str:
 @click.option("--input", "input_path", default=None, help="The articles, to quote flagged passages.")
 @field_options
 @model_options
-def explain(target, scores_path, input_path, text_field, title_field, id_field, model, device, batch_size):
+@backend_option
+def explain(target, scores_path, input_path, text_field, title_field, id_field, model, device, batch_size, backend):
     """Print one article's report readably. TARGET is an article file, or an id with --scores/--input."""
     from coherence.explain import explain as render
     from coherence.report import Report
@@ -249,9 +254,7 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
             raise click.UsageError(f"no report with id {target!r} in {scores_path}")
         report = Report.from_dict(record)
     elif article is not None:
-        from coherence.scorer import Scorer
-
-        report = Scorer(model=model, device=device, batch_size=batch_size).score(article)
+        report = make_scorer(model, device, batch_size, backend).score(article)
     else:
         raise click.UsageError(f"{target!r} is neither a readable article file nor an id found in --input")
     text = getattr(article, "text", None)
@@ -300,15 +303,19 @@ def clean(input_path, output, boilerplate, text_field, title_field, id_field):
     fields = _fields(text_field, title_field, id_field)
     cleaner = Cleaner(boilerplate_detector=_fit_boilerplate(input_path, fields) if boilerplate else None)
     writer = open_writer(output)
+    written = errors = 0
     try:
         for article in unique_ids(_open_input(input_path, fields), warn=_warn):
+            written += 1
             if not isinstance(article, Article):
+                errors += 1
                 writer.write({"id": article.id, "title": None, "clean_text": None, "error": article.message})
                 continue
             result = cleaner.clean(article.text, article.title, article.source)
             writer.write({"id": article.id, "title": article.title, "clean_text": result.text, "error": None})
     finally:
         writer.close()
+    click.echo(f"{written} records written, {errors or 'no'} error{'s' if errors != 1 else ''} -> {output}", err=True)
 
 
 @main.command()
@@ -330,11 +337,20 @@ def duplicates(input_path, output, threshold, text_field, title_field, id_field)
         if isinstance(article, Article):
             index.add(article.id, article.text, article.title)
     writer = open_writer(output)
+    found = {"duplicate_text": 0, "shared_headline": 0}
+    members = 0
     try:
         for record in index.cluster_records():
+            found[record["kind"]] = found.get(record["kind"], 0) + 1
+            members += record["size"] if record["kind"] == "duplicate_text" else 0
             writer.write(record)
     finally:
         writer.close()
+    click.echo(
+        f"clusters of duplicate bodies: {found['duplicate_text']} ({members} articles); "
+        f"shared headlines: {found['shared_headline']} -> {output}",
+        err=True,
+    )
 
 
 main.add_command(cli_views.plot)

@@ -39,6 +39,32 @@ def model_options(func):
     return func
 
 
+def backend_option(func):
+    """``--backend`` for the commands that score articles themselves (plot, explain, filter without --scores)."""
+    return click.option(
+        "--backend",
+        type=click.Choice(["torch", "onnx"]),
+        default="torch",
+        show_default=True,
+        help="Embedding backend, as for `coherence score` (onnx: faster on a CPU; pip install 'coherence[onnx]').",
+    )(func)
+
+
+def make_scorer(model: str, device: str | None, batch_size: int | None, backend: str = "torch"):
+    """A :class:`~coherence.scorer.Scorer` for the command-line options (the onnx extra checked first)."""
+    from coherence.embedding import Embedder
+    from coherence.extras import MissingExtra, require
+    from coherence.scorer import Scorer
+
+    if backend == "onnx":
+        try:
+            require("onnxruntime", "--backend onnx", "onnx")
+        except MissingExtra as exc:
+            raise click.UsageError(str(exc)) from exc
+    embedder = Embedder(model, device=device, batch_size=batch_size, backend=backend)
+    return Scorer(model=model, device=device, batch_size=batch_size, embedder=embedder)
+
+
 def _progress(iterable, enabled: bool, desc: str):
     if not enabled:
         return iterable

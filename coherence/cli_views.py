@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import click
 
-from coherence.cli_options import _fields, _open_input, field_options, model_options
+from coherence.cli_options import _fields, _open_input, backend_option, field_options, make_scorer, model_options
 from coherence.io import read_records
 
 
-def _score_articles(input_path, fields, model, device, batch_size, article_id=None, limit=None):
+def _score_articles(input_path, fields, model, device, batch_size, article_id=None, limit=None, backend="torch"):
     """Score INPUT (or just the article ``article_id``): article plots need fresh reports."""
     import itertools
 
     from coherence.article import Article
-    from coherence.scorer import Scorer
 
     articles = (a for a in _open_input(input_path, fields) if isinstance(a, Article))
     if article_id is not None:
@@ -22,7 +21,7 @@ def _score_articles(input_path, fields, model, device, batch_size, article_id=No
     if not articles:
         what = f"article with id {article_id!r}" if article_id else "scorable article"
         raise click.UsageError(f"{input_path} has no {what}")
-    return list(Scorer(model=model, device=device, batch_size=batch_size).score_many(articles))
+    return list(make_scorer(model, device, batch_size, backend).score_many(articles))
 
 
 def _save(fig, output):
@@ -55,12 +54,15 @@ def _article_command(name: str, helptext: str):
     @_UNIT
     @field_options
     @model_options
-    def command(input_path, article_id, output, unit, text_field, title_field, id_field, model, device, batch_size):
+    @backend_option
+    def command(
+        input_path, article_id, output, unit, text_field, title_field, id_field, model, device, batch_size, backend
+    ):
         from coherence import plots
 
         draw = {"drift": plots.drift_plot, "heatmap": plots.similarity_heatmap, "units": plots.unit_map}[name]
         fields = _fields(text_field, title_field, id_field)
-        report = _score_articles(input_path, fields, model, device, batch_size, article_id, limit=1)[0]
+        report = _score_articles(input_path, fields, model, device, batch_size, article_id, limit=1, backend=backend)[0]
         if report.error:
             raise click.UsageError(f"article {report.id!r} could not be scored: {report.error}")
         _save(draw(report, unit=unit), output)
@@ -105,12 +107,16 @@ def signals(scores_path, output, signals, by):
 @click.option("--limit", default=1000, show_default=True, help="Score at most this many articles.")
 @field_options
 @model_options
-def articles(input_path, output, color_by, limit, text_field, title_field, id_field, model, device, batch_size):
+@backend_option
+def articles(
+    input_path, output, color_by, limit, text_field, title_field, id_field, model, device, batch_size, backend
+):
     """Articles of INPUT in 2-D (PCA of their main topics), coloured by quality or source."""
     from coherence.plots import article_map
 
     fields = _fields(text_field, title_field, id_field)
-    reports = [r for r in _score_articles(input_path, fields, model, device, batch_size, limit=limit) if not r.error]
+    scored = _score_articles(input_path, fields, model, device, batch_size, limit=limit, backend=backend)
+    reports = [r for r in scored if not r.error]
     _save(article_map(reports, color_by=color_by), output)
 
 

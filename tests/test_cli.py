@@ -203,3 +203,35 @@ def test_filter_warns_when_min_clean_quality_cannot_reject_anything(small_corpus
     assert result.exit_code == 0 and "add --min-quality 0" in result.stderr
     result = CliRunner().invoke(main, [*args, "--min-clean-quality", "0.5", "--min-quality", "0"])
     assert result.exit_code == 0 and "--min-quality 0" not in result.stderr
+
+
+def test_filter_clean_and_duplicates_say_what_they_wrote(small_corpus, scores, tmp_path):
+    runner = CliRunner()
+    kept, rejected = tmp_path / "kept.jsonl", tmp_path / "rejected.jsonl"
+    args = ["filter", str(small_corpus), "--scores", str(scores), "--kept", str(kept), "--rejected", str(rejected)]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    n_kept, n_rejected = len(read_records(kept)), len(read_records(rejected))
+    assert f"{n_kept} kept, {n_rejected} rejected -> {kept}, rejected -> {rejected}" in result.stderr
+    result = runner.invoke(main, ["clean", str(small_corpus), "-o", str(tmp_path / "clean.jsonl")])
+    assert result.exit_code == 0 and "4 records written, 1 error -> " in result.stderr  # the broken JSON line
+    doubled = tmp_path / "doubled.jsonl"
+    lines = [line for line in small_corpus.read_text(encoding="utf-8").splitlines() if line.startswith('{"')]
+    doubled.write_text("\n".join(lines + [lines[0].replace('"seed-like"', '"copy"')]) + "\n", encoding="utf-8")
+    result = runner.invoke(main, ["duplicates", str(doubled), "-o", str(tmp_path / "d.jsonl")])
+    assert result.exit_code == 0 and "clusters of duplicate bodies: 1 (2 articles)" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["explain"], ["filter"], ["plot", "drift"], ["plot", "articles"]])
+def test_commands_that_score_offer_the_onnx_backend(command):
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0 and "--backend [torch|onnx]" in result.output
+
+
+def test_explain_a_text_file_with_onnx(tmp_path):
+    pytest.importorskip("onnxruntime")
+    path = tmp_path / "story.txt"
+    path.write_text("Posted by Jo Bloggs | May 1, 2020\n\nThe river rose overnight.\n\nShare this:\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["explain", str(path), "--backend", "onnx"])
+    assert result.exit_code == 0, result.output
+    assert "byline" in result.output and "share_widget" in result.output
