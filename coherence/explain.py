@@ -25,6 +25,15 @@ MIN_CONTRIBUTION = 0.4
 #: Added to a reason about a defect that ``coherence clean`` removes.
 REMOVABLE_NOTE = " (removed by `coherence clean`)"
 
+#: Reasons from the strongest unit's evidence, which names no unit: said when no unit is flagged, so that a
+#: reader does not look for a highlighted passage that is not there.
+_UNLOCATED = {
+    "sentence_splice": "no sentence reached the off-topic flag threshold, so none is highlighted",
+    "sentence_evidence": "no sentence reached the off-topic flag threshold, so none is highlighted",
+    "paragraph_splice": "no paragraph reached the off-topic flag threshold, so none is highlighted",
+    "paragraph_evidence": "no paragraph reached the off-topic flag threshold, so none is highlighted",
+}
+
 _CATEGORY_WORDS = {
     "share_widget": "share widgets",
     "byline": "bylines",
@@ -218,6 +227,8 @@ def reasons(
         reason = _feature_reason(name, report, text, quote)
         if reason and name in REMOVABLE_FEATURES:
             reason += REMOVABLE_NOTE
+        if reason and name in _UNLOCATED and not _flags(report, "offtopic"):
+            reason += f" ({_UNLOCATED[name]})"
         if reason and reason not in out:
             out.append(reason)
     return out

@@ -1,0 +1,35 @@
+"""``coherence explain`` reasons: each one points at something a reader can find in the text."""
+
+from coherence.explain import explain, reasons
+from coherence.flags import Flag
+from coherence.report import Report
+
+TEXT = (
+    "The harbour authority opened a second ferry terminal on Monday after two years of building work.\n\n"
+    "Ferries to the islands will now leave every forty minutes in summer, the authority said.\n\n"
+    "Local traders welcomed the change, saying visitors had often missed the last boat home."
+)
+
+
+def _report(flags: list[Flag]) -> Report:
+    return Report(
+        id="ferry",
+        quality=0.2,
+        clean_quality=0.2,
+        signals={"sentence_splice_logit": 3.6, "paragraph_splice_logit": 4.1, "offtopic_fraction": 0.0},
+        contributions={"sentence_splice": -1.6, "paragraph_splice": -2.1},
+        flags=flags,
+    )
+
+
+def test_splice_reasons_say_nothing_is_highlighted_when_no_unit_is_flagged():
+    why = reasons(_report([]), TEXT)
+    assert any("spliced in" in w and "no sentence reached the off-topic flag threshold" in w for w in why)
+    assert any("spliced in" in w and "no paragraph reached the off-topic flag threshold" in w for w in why)
+
+
+def test_splice_reasons_stay_plain_next_to_an_offtopic_flag():
+    start = TEXT.index("Ferries")
+    flag = Flag("offtopic", start, TEXT.index("\n\nLocal"), 0.9, "paragraph similarity 0.05")
+    out = explain(_report([flag]), TEXT)
+    assert "spliced in from another story (logit 3.6)" in out and "flag threshold" not in out
