@@ -91,28 +91,23 @@ def run_score(
     """Run ``coherence score`` on the chosen engine; a clear message and exit 130 on Ctrl-C."""
     from coherence.engine.local import ResumeError, run_local
 
-    if engine == "ray":
-        if resume:
-            raise click.UsageError("--resume is for the local engine (Ray retries failed tasks itself)")
-        from coherence.engine.ray import run_ray
-
-        summary = run_ray(
-            scorer, input_path, output, fields=fields, address=address, actors=ray_actors, progress=progress
-        )
-        click.echo(f"scored {summary.records} records on Ray -> {output}", err=True)
-        return
+    sharding = dict(settings=settings, shard_size=shard_size, resume=resume, directory_format=shard_format)
     try:
-        summary = run_local(
-            scorer,
-            articles,
-            input_path=input_path,
-            output=output,
-            settings=settings,
-            shard_size=shard_size,
-            resume=resume,
-            directory_format=shard_format,
-            progress=progress,
-        )
+        if engine == "ray":
+            from coherence.engine.ray import run_ray
+
+            summary = run_ray(
+                scorer,
+                input_path,
+                output,
+                fields=fields,
+                address=address,
+                actors=ray_actors,
+                progress=progress,
+                **sharding,
+            )
+        else:
+            summary = run_local(scorer, articles, input_path=input_path, output=output, progress=progress, **sharding)
     except ResumeError as exc:
         raise click.UsageError(str(exc)) from exc
     except KeyboardInterrupt:
@@ -133,4 +128,5 @@ def run_score(
     if summary.records >= 0:
         scored_now = summary.records - summary.skipped
         errors = f"{summary.errors} of them error records (see their `error` field)" if summary.errors else "no errors"
-        click.echo(f"{scored_now} records written, {errors} -> {'stdout' if output == '-' else output}", err=True)
+        where = "stdout" if output == "-" else output
+        click.echo(f"{scored_now} records written{' on Ray' if engine == 'ray' else ''}, {errors} -> {where}", err=True)

@@ -2,39 +2,54 @@
 
 ``coherence score INPUT -o OUTPUT --engine ray [--address ADDRESS]`` builds this pipeline:
 
-1. **read**: a Ray Data source over the input files; each read task streams its file through
-   coherence's own reader (:func:`coherence.io.read_articles`), so record ids, fallback ids
-   (``file:line``), duplicate-id renaming and per-record errors are exactly the local engine's;
+1. **read**: a Ray Data source over the input; the read task streams it through coherence's own
+   reader (:func:`coherence.io.read_articles`), so record ids, fallback ids (``file:line``),
+   duplicate-id renaming and per-record errors are exactly the local engine's. It emits one row
+   per chunk (``chunk_size`` articles, counted from the first record), so the articles embedded
+   together are the local engine's whatever blocks Ray Data makes;
 2. **score**: ``map_batches`` with a class-based UDF (:class:`ScoreActor`): each actor loads the
-   model once and scores batches of ``chunk_size`` articles; one actor per GPU when the cluster
-   has GPUs (fp16 there), else CPU actors;
+   model once and scores one chunk per call; one actor per GPU when the cluster has GPUs (fp16
+   there), else CPU actors;
 3. **write**: the driver streams the scored rows in input order (``preserve_order``), adds the
    corpus-level duplicate signals (one index over the whole corpus, in input order, as the
-   local engine does) and writes the same output files as the local engine (one file, or a
-   folder of shards).
+   local engine does) and writes the local engine's sharded output
+   (:func:`coherence.engine.local.open_sharded_output`: same manifest, shards, final file).
 
-So ``--engine ray`` gives the same records as ``--engine local``. For pipelines that stay in
-Ray, :func:`score_dataset` maps any Ray Dataset with ``text``/``title``/``id`` columns to a
+So ``--engine ray`` gives the same records as ``--engine local``, and ``--resume`` works as it
+does there (either engine can continue the other's run): the read drops the records of the
+complete shards before the scoring actors, and a separate, model-free pass prepares them again
+so that the driver adds them to the duplicate index, in input order, before the new records.
+
+For pipelines that stay in Ray, :func:`score_dataset` maps any Ray Dataset with ``text``/``title``/``id`` columns to a
 Dataset of reports (corpus duplicates within each batch only), ready for Ray's own writers
 (``.write_parquet(...)``).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 from coherence.article import Article, RecordError
-from coherence.engine.local import RunSummary, ShardWriter, assemble, is_directory_output, shard_format
+from coherence.engine.local import (
+    ResumeError,
+    RunSummary,
+    iter_shard_records,
+    open_sharded_output,
+    progress_bar,
+    sigterm_as_interrupt,
+)
 from coherence.extras import require
 from coherence.io.records import DEFAULT_FIELDS, FieldNames
+from coherence.report import Report
 
-# the columns of the rows passed from the reader to the scoring actors
-_INPUT_COLUMNS = ("id", "text", "title", "url", "source", "error", "meta")
+# the columns of a scored row; ``text`` and ``headline`` are what the corpus index needs
+_SCORED_COLUMNS = ("id", "report", "text", "headline")
 
 
 def init_ray(address: str | None = None, **kwargs):
@@ -62,12 +77,18 @@ def _row_article(row: dict[str, Any]) -> Article | RecordError:
     return Article(str(row["id"]), row["text"], row.get("title"), row.get("url"), row.get("source"), meta)
 
 
-class _ReadFiles:
-    """Ray Data read step: paths in, article rows out (streamed in batches of ``rows``)."""
+class _ReadChunks:
+    """Ray Data read step: the input path in, one row per chunk of ``chunk_size`` articles out.
 
-    def __init__(self, fields: FieldNames, rows: int = 256) -> None:
+    Only records ``start`` to ``stop`` (numbered from 0, ``start`` a multiple of ``chunk_size``)
+    are emitted, so a resumed run drops the records already written here, before scoring.
+    """
+
+    def __init__(self, fields: FieldNames, chunk_size: int, start: int = 0, stop: int | None = None) -> None:
         self.fields = fields
-        self.rows = rows
+        self.chunk_size = chunk_size
+        self.start = start
+        self.stop = stop
 
     def __call__(self, batch: dict[str, Any]) -> Iterator[dict[str, list]]:
         from coherence.io import read_articles
@@ -75,22 +96,25 @@ class _ReadFiles:
 
         for path in batch["path"]:
             seen: dict[str, int] = {}  # repeated ids renamed as the local engine does
-            buffer: list[dict[str, Any]] = []
-            for item in read_articles(str(path), self.fields):
-                buffer.append(_article_row(renamed_repeat(item, seen)))
-                if len(buffer) >= self.rows:
-                    yield _columns(buffer)
-                    buffer = []
-            if buffer:
-                yield _columns(buffer)
+            items = (renamed_repeat(item, seen) for item in read_articles(str(path), self.fields))
+            wanted = itertools.islice(items, self.start, self.stop)
+            while chunk := list(itertools.islice(wanted, self.chunk_size)):
+                yield {"articles": [json.dumps([_article_row(item) for item in chunk], ensure_ascii=False)]}
 
 
-def _columns(rows: list[dict[str, Any]]) -> dict[str, list]:
-    return {k: [r[k] for r in rows] for k in _INPUT_COLUMNS}
+def _chunk_articles(batch: dict[str, Any]) -> Iterator[list[Article | RecordError]]:
+    for blob in batch["articles"]:
+        yield [_row_article(row) for row in json.loads(blob)]
+
+
+def _index_columns(analysis) -> tuple[str, str | None]:
+    """(text, headline as JSON): what the driver's corpus index needs of one analysis."""
+    headline = analysis.headline
+    return analysis.text, json.dumps(headline.to_dict()) if headline is not None else None
 
 
 class ScoreActor:
-    """The scoring UDF: one Scorer (and one loaded model) per actor, reused for every batch."""
+    """The scoring UDF: one Scorer (and one loaded model) per actor, reused for every chunk."""
 
     def __init__(self, scorer) -> None:
         self.scorer = scorer
@@ -100,18 +124,43 @@ class ScoreActor:
         self.scorer.embedder.load()
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
-        n = len(batch["id"])
-        rows = [{k: _plain(batch[k][i]) for k in _INPUT_COLUMNS} for i in range(n)]
-        articles = [_row_article(r) for r in rows]
-        out: dict[str, list] = {"id": [], "report": [], "text": [], "headline": []}
-        for report in self.scorer.score_many(articles):
-            analysis = report.analysis
-            out["id"].append(report.id)
-            out["report"].append(json.dumps(report.to_dict(), ensure_ascii=False))
-            usable = report.error is None and analysis is not None
-            out["text"].append(analysis.text if usable else None)
-            headline = analysis.headline if usable and analysis.headline is not None else None
-            out["headline"].append(json.dumps(headline.to_dict()) if headline is not None else None)
+        out: dict[str, list] = {k: [] for k in _SCORED_COLUMNS}
+        for articles in _chunk_articles(batch):
+            for report in self.scorer.score_many(articles):
+                usable = report.error is None and report.analysis is not None
+                text, headline = _index_columns(report.analysis) if usable else (None, None)
+                out["id"].append(report.id)
+                out["report"].append(json.dumps(report.to_dict(), ensure_ascii=False))
+                out["text"].append(text)
+                out["headline"].append(headline)
+        return out
+
+
+class _PrepareActor:
+    """The model-free UDF of a resumed run: the records already written, prepared for the corpus index."""
+
+    def __init__(self, scorer) -> None:
+        self.scorer = scorer  # its model is never loaded here
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, list]:
+        from coherence.analysis import Analysis
+
+        out: dict[str, list] = {k: [] for k in ("id", "text", "headline")}
+        for articles in _chunk_articles(batch):
+            for item in articles:
+                text = headline = None
+                if isinstance(item, Article):
+                    try:
+                        analysis = self.scorer.prepare(item)
+                    except ImportError:
+                        raise  # a broken installation, not a problem of this record
+                    except Exception:  # noqa: BLE001 - such a record was written as an error record
+                        analysis = None
+                    if isinstance(analysis, Analysis):
+                        text, headline = _index_columns(analysis)
+                out["id"].append(item.id)
+                out["text"].append(text)
+                out["headline"].append(headline)
         return out
 
 
@@ -145,22 +194,58 @@ _READER_CPUS = 0.5
 _UPSTREAM_READ_CPUS = 1.0  # a Ray Data read task's default: left free so a streamed read can run
 
 
-def build_dataset(scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELDS, actors: int | None = None):
-    """The Ray Dataset of scored rows (``id``, ``report`` JSON, ``text``, ``headline``), in input order."""
-    ray = init_ray()
+def _read_chunks(ray, input_path: str, fields: FieldNames, chunk_size: int, start: int = 0, stop: int | None = None):
+    """The Dataset of input chunks (one row of ``chunk_size`` articles each), records ``start`` to ``stop``."""
     from ray.data import ActorPoolStrategy, DataContext
 
     DataContext.get_current().execution_options.preserve_order = True
-    count, gpus, cpus = _actors(ray, actors, reserved_cpus=_READER_CPUS)
     paths = ray.data.from_items([{"path": str(Path(input_path).resolve())}])
-    articles = paths.map_batches(_ReadFiles, fn_constructor_kwargs={"fields": fields}, batch_size=1,
-                                 compute=ActorPoolStrategy(size=1), num_cpus=_READER_CPUS)  # fmt: skip
-    return articles.map_batches(
+    return paths.map_batches(
+        _ReadChunks,
+        fn_constructor_kwargs={"fields": fields, "chunk_size": chunk_size, "start": start, "stop": stop},
+        batch_size=1,
+        compute=ActorPoolStrategy(size=1),
+        num_cpus=_READER_CPUS,
+    )
+
+
+def build_dataset(
+    scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELDS, actors: int | None = None, start: int = 0
+):
+    """The Ray Dataset of scored rows (``id``, ``report`` JSON, ``text``, ``headline``), in input order.
+
+    Records before ``start`` (a multiple of ``scorer.chunk_size``) are dropped by the read: no
+    actor scores them.
+    """
+    ray = init_ray()
+    from ray.data import ActorPoolStrategy
+
+    count, gpus, cpus = _actors(ray, actors, reserved_cpus=_READER_CPUS)
+    chunks = _read_chunks(ray, input_path, fields, scorer.chunk_size, start=start)
+    return chunks.map_batches(
         ScoreActor,
         fn_constructor_kwargs={"scorer": scorer},
-        batch_size=scorer.chunk_size,
+        batch_size=1,  # one chunk
         compute=ActorPoolStrategy(size=count),
         num_gpus=gpus,
+        num_cpus=cpus,
+    )
+
+
+def prepared_dataset(
+    scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELDS, actors: int | None = None, stop: int
+):
+    """The first ``stop`` records prepared without the model (``id``, ``text``, ``headline``), in input order."""
+    ray = init_ray()
+    from ray.data import ActorPoolStrategy
+
+    count, _, cpus = _actors(ray, actors, reserved_cpus=_READER_CPUS)
+    chunks = _read_chunks(ray, input_path, fields, scorer.chunk_size, stop=stop)
+    return chunks.map_batches(
+        _PrepareActor,
+        fn_constructor_kwargs={"scorer": scorer},
+        batch_size=1,
+        compute=ActorPoolStrategy(size=count),
         num_cpus=cpus,
     )
 
@@ -214,58 +299,127 @@ def run_ray(
     fields: FieldNames = DEFAULT_FIELDS,
     address: str | None = None,
     actors: int | None = None,
+    settings: dict[str, Any] | None = None,
+    shard_size: int = 1000,
+    resume: bool = False,
+    directory_format: str = "jsonl",
     progress: bool = False,
 ) -> RunSummary:
-    """``coherence score --engine ray``: the same records and output files as the local engine."""
+    """``coherence score --engine ray``: the records, output files and ``--resume`` of the local engine."""
     if input_path == "-":
         raise ValueError("--engine ray reads files (stdin cannot be sent to a cluster)")
-    init_ray(address)
-    dataset = build_dataset(scorer, input_path, fields=fields, actors=actors)
-    records = _with_corpus_signals(scorer, dataset.iter_rows())
+    ray = init_ray(address)
     if output == "-":
         from coherence.io import open_writer
 
         writer = open_writer("-")
-        count = 0
-        for record in records:
+        count = errors = 0
+        try:
+            for record in _scored_records(scorer, build_dataset(scorer, input_path, fields=fields, actors=actors)):
+                writer.write(record)
+                count += 1
+                errors += record.get("error") is not None
+        finally:
+            writer.close()
+        return RunSummary(output, count, 0, 0, True, errors)
+    sharded = open_sharded_output(
+        output,
+        fingerprint=_cluster_fingerprint(ray, input_path),
+        settings=settings,
+        shard_size=shard_size,
+        chunk_size=scorer.chunk_size,
+        resume=resume,
+        directory_format=directory_format,
+    )
+    if sharded.finished is not None:
+        return sharded.finished
+    scorer.chunk_size = sharded.chunk_size
+    index = _corpus_index(scorer)
+    if index is not None and sharded.skip:
+        prepared = prepared_dataset(scorer, input_path, fields=fields, actors=actors, stop=sharded.skip)
+        _index_written(index, _rows(prepared), iter_shard_records(sharded.directory))
+    dataset = build_dataset(scorer, input_path, fields=fields, actors=actors, start=sharded.skip)
+    writer = sharded.writer()
+    bar = progress_bar(progress, sharded.skip)
+    errors = 0
+    with sigterm_as_interrupt():
+        for record in _scored_records(scorer, dataset, index):
             writer.write(record)
-            count += 1
+            errors += record.get("error") is not None
+            if bar is not None:
+                bar.update(1)
         writer.close()
-        return RunSummary(output, count, 0, 0, True)
-    fmt = shard_format(output)
-    directory = Path(output) if is_directory_output(output) else Path(f"{output}.parts")
-    directory.mkdir(parents=True, exist_ok=True)
-    shards = ShardWriter(directory, shard_size=1000, fmt=fmt)
-    for record in records:
-        shards.write(record)
-    shards.close()
-    if not is_directory_output(output):
-        import shutil
-
-        assemble(directory, output, fmt)
-        shutil.rmtree(directory, ignore_errors=True)
-    else:
-        (directory / "_manifest.json").write_text(
-            json.dumps({"engine": "ray", "complete": True, "records": shards.written, "format": fmt}),
-            encoding="utf-8",
-        )
-    return RunSummary(output, shards.written, 0, shards.index, True)
+    if bar is not None:
+        bar.close()
+    return sharded.complete(writer, errors=errors)
 
 
-def _with_corpus_signals(scorer, rows) -> Iterator[dict[str, Any]]:
-    """Report dicts in input order, with the corpus-wide duplicate signals of the local engine."""
+def _cluster_fingerprint(ray, input_path: str) -> dict[str, Any]:
+    """:func:`input_fingerprint` taken where the workers read the input (the driver may not see it)."""
+    from coherence.engine.local import input_fingerprint
+
+    path = str(Path(input_path).resolve())
+    return ray.get(ray.remote(num_cpus=0)(input_fingerprint).remote(path))
+
+
+def _rows(dataset) -> Iterator[dict[str, Any]]:
+    """The rows of ``dataset``; stopping early (an interruption) also stops its execution."""
+    rows = iter(dataset.iter_rows())
+    try:
+        yield from rows
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+
+
+def _corpus_index(scorer):
     from coherence.detectors.corpus import CorpusIndex
-    from coherence.report import Report
-    from coherence.scorer import _add_to_corpus
 
-    index = CorpusIndex(threshold=scorer.corpus_threshold) if scorer.corpus_duplicates else None
-    for row in rows:
+    return CorpusIndex(threshold=scorer.corpus_threshold) if scorer.corpus_duplicates else None
+
+
+def _index_written(index, prepared: Iterable[dict[str, Any]], written: Iterable[dict[str, Any]]) -> None:
+    """Add the records of the complete shards to the corpus index, as the interrupted run did.
+
+    ``prepared`` are those records read again and prepared (no model); ``written`` are their
+    reports, which say which records were indexed then (those scored without an error).
+    """
+    for row, record in itertools.zip_longest(prepared, written):
+        if row is None or record is None or row["id"] != record["id"]:
+            got = "nothing" if row is None else repr(row["id"])
+            expected = "nothing" if record is None else repr(record["id"])
+            raise ResumeError(
+                f"the records already written do not match the input (record {got} where the output has "
+                f"{expected}); run without --resume to start over"
+            )
+        if record.get("error") is None:
+            if row["text"] is None:
+                raise ResumeError(f"record {row['id']!r} cannot be prepared again; run without --resume")
+            _index(index, Report(id=row["id"], signals={}), row)
+
+
+def _scored_records(scorer, dataset, index=None) -> Iterator[dict[str, Any]]:
+    """Report dicts in input order, with the corpus-wide duplicate signals of the local engine.
+
+    ``index`` (by default a new one, unless ``scorer.corpus_duplicates`` is off) may already
+    hold the records before the dataset's first.
+    """
+    index = _corpus_index(scorer) if index is None else index
+    for row in _rows(dataset):
         record = json.loads(row["report"])
         if index is None or row["text"] is None:
             yield record
             continue
-        report = Report.from_dict(record)
-        headline = json.loads(row["headline"]) if row["headline"] else None
-        report.analysis = SimpleNamespace(text=row["text"], headline=SimpleNamespace(**headline) if headline else None)
-        _add_to_corpus(index, report)
+        report = _index(index, Report.from_dict(record), row)
         yield report.to_dict()
+
+
+def _index(index, report: Report, row: dict[str, Any]) -> Report:
+    """Add one article to the corpus index (from a row's ``text`` and ``headline``); fills ``report``."""
+    from coherence.scorer import _add_to_corpus
+
+    headline = json.loads(row["headline"]) if row["headline"] else None
+    report.analysis = SimpleNamespace(text=row["text"], headline=SimpleNamespace(**headline) if headline else None)
+    _add_to_corpus(index, report)
+    return report
