@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coherence.detectors.artifacts import ArtifactDetector, guess_category, mojibake_spans
+from coherence.detectors.artifacts import ArtifactDetector, guess_category, is_present_tense_caption, mojibake_spans
 from coherence.detectors.boilerplate import BoilerplateDetector
 from coherence.detectors.heuristics import DocumentHeuristics, c4_keeps_line
 from coherence.detectors.language import LanguageDetector
@@ -827,3 +827,61 @@ def test_credit_block_under_a_closing_sources_header():
     assert [found.get(span_of(text, c)) for c in credits] == ["source_attribution"] * 2
     text = "\n\n".join([PROSE, "Sources:", PROSE, credits[0]])  # a paragraph under the header: not a credit block
     assert span_of(text, credits[0]) not in rule_spans(text)
+
+
+# Session 8: genre conventions (present-tense captions, captions beside their credit). Invented lines.
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mayor Elena Brook speaks during the opening of the harbour bridge on Monday",
+        "Fishermen gather outside the town hall in Porttown",
+        "A lifeboat crew member looks on as the ferry docks at Bayville",
+        "The harbour master is seen inspecting the flood gates after the storm",
+        "Councillor Amir Shah and his wife arrive at the civic dinner",
+    ],
+)
+def test_present_tense_caption_shape(line):
+    assert is_present_tense_caption(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Harbour talks in Porttown",  # a noun, not a verb of a scene
+        "Student protest at the harbour",  # a plural verb needs a plural subject
+        "Women's march in Bayville",
+        "The ferry company prepares new timetables",  # no place or time
+        "The mayor will speak at the harbour on Monday",  # a modal: prose or a headline
+        "Residents say they gather at the harbour every Sunday",  # a verb of saying
+        "They gather at the harbour every Sunday",  # a pronoun subject
+        "He said: “Fishermen gather outside at dawn”",  # a quotation
+    ],
+)
+def test_present_tense_lines_that_are_not_captions(line):
+    assert not is_present_tense_caption(line)
+
+
+def test_present_tense_caption_flagged_below_the_first_line_without_full_stop():
+    line = "Fishermen gather outside the town hall"  # too short for the caption-between-paragraphs rule
+    text = "\n\n".join([PROSE, PROSE, line, PROSE])
+    assert rule_spans(text).get(span_of(text, line)) == "caption"
+    for layout in ([line, PROSE, PROSE], [PROSE, PROSE, line + ".", PROSE]):  # the headline; a lead with a full stop
+        text = "\n\n".join(layout)
+        assert not rule_spans(text), layout
+
+
+def test_caption_beside_its_photo_credit():
+    caption = "The new lifeboat on its first run past the lighthouse"
+    for layout in ([PROSE, caption, "Photo credit: Harbour Courier", PROSE], [PROSE, "Getty Images", caption, PROSE]):
+        text = "\n\n".join(layout)
+        assert rule_spans(text).get(span_of(text, caption)) == "caption", layout
+    # a paragraph that ends a sentence, a question or a quotation next to a credit stays content
+    for line in [
+        "The new lifeboat made its first run past the lighthouse on Tuesday.",
+        "Who will pay for the new lifeboat?",
+        "The crew called it “the best boat we have had”",
+    ]:
+        text = "\n\n".join([PROSE, line, "Photo credit: Harbour Courier", PROSE])
+        assert span_of(text, line) not in rule_spans(text), line
+    text = "\n\n".join([PROSE, PROSE, caption])  # no credit: not this rule's business
+    assert span_of(text, caption) not in rule_spans(text)

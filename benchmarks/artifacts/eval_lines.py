@@ -5,6 +5,7 @@
     python benchmarks/artifacts/eval_lines.py --split dev -v    # tuning (lists the errors)
     python benchmarks/artifacts/eval_lines.py --split dev --batch 3   # one labelling batch only
     python benchmarks/artifacts/eval_lines.py --split test --by-batch  # also a table per batch, same run
+    python benchmarks/artifacts/eval_lines.py --split dev --batches 1,2,3,4,6,7,8  # dev without batch 10
 
 Every system sees each labelled record's whole text and says, for every labelled line, artifact or
 content (and, where it can, a category). A line counts as artifact for coherence when artifact
@@ -113,13 +114,21 @@ def main(argv=None):
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("-v", "--verbose", action="store_true", help="list coherence's errors (dev only!)")
-    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch (1 to 9)")
+    ap.add_argument("--batch", type=int, default=None, help="only this labelling batch")
     ap.add_argument("--by-batch", action="store_true", help="also print the overall table of each batch")
+    ap.add_argument(
+        "--batches",
+        type=lambda v: {int(b) for b in v.split(",")},
+        default=None,
+        help="only these labelling batches, comma-separated (e.g. 1,2,3,4,6,7,8: dev without held-out batch 10)",
+    )
     args = ap.parse_args(argv)
 
     labels = [d for d in load_labels() if args.split == "all" or d["split"] == args.split]
     if args.batch is not None:
         labels = [d for d in labels if d.get("batch", 1) == args.batch]
+    if args.batches is not None:
+        labels = [d for d in labels if d.get("batch", 1) in args.batches]
     by_record = collections.defaultdict(list)
     for d in labels:
         by_record[(d["file"], d["id"])].append(d)

@@ -3,7 +3,8 @@
     python -m coherence.training.train_lines --labels benchmarks/labels/artifact_lines.jsonl \\
         --data ../shared/data -o coherence/data/line_model.json
 
-Only rows with ``"split": "dev"`` are read; test rows are dropped as the labels are loaded. Every dev
+Only rows with ``"split": "dev"`` are read (held-out dev batches, :data:`HELD_OUT_BATCHES`, are not); test
+rows are dropped as the labels are loaded. Every dev
 line gets :func:`coherence.detectors.line_features.line_features` (with the rules' flags from
 ``ArtifactDetector(line_model=None)``) and its hashed words (:func:`~coherence.detectors.line_features.
 word_matrix`; a word bucket is used only when it occurs in ``--min-records`` records or more).
@@ -45,11 +46,16 @@ C_GRID = (0.1, 0.3, 1.0)
 WORD_SCALES = (1.0, 2.0)
 
 
+#: Dev batches kept aside as a blind check of rules tuned on the others (batch 10, session 8): never trained on.
+HELD_OUT_BATCHES = frozenset({10})
+
+
 def load_dev_labels(path: Path) -> list[dict[str, Any]]:
-    """The dev rows of the label file (test rows are never kept)."""
+    """The dev rows of the label file, held-out batches (:data:`HELD_OUT_BATCHES`) left out (test rows are
+    never kept)."""
     with open(path, encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
-    return [d for d in rows if d["split"] == "dev"]
+    return [d for d in rows if d["split"] == "dev" and d.get("batch", 1) not in HELD_OUT_BATCHES]
 
 
 def _records(data_dir: Path, name: str, ids: set[str]) -> dict[str, dict[str, Any]]:
