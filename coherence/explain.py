@@ -28,10 +28,10 @@ REMOVABLE_NOTE = " (removed by `coherence clean`)"
 #: Reasons from the strongest unit's evidence, which names no unit: said when no unit is flagged, so that a
 #: reader does not look for a highlighted passage that is not there.
 _UNLOCATED = {
-    "sentence_splice": "no sentence reached the off-topic flag threshold, so none is highlighted",
-    "sentence_evidence": "no sentence reached the off-topic flag threshold, so none is highlighted",
-    "paragraph_splice": "no paragraph reached the off-topic flag threshold, so none is highlighted",
-    "paragraph_evidence": "no paragraph reached the off-topic flag threshold, so none is highlighted",
+    "sentence_splice": "under the off-topic flag threshold, so no sentence is highlighted",
+    "sentence_evidence": "under the off-topic flag threshold, so no sentence is highlighted",
+    "paragraph_splice": "under the off-topic flag threshold, so no paragraph is highlighted",
+    "paragraph_evidence": "under the off-topic flag threshold, so no paragraph is highlighted",
 }
 
 _CATEGORY_WORDS = {
@@ -228,7 +228,7 @@ def reasons(
         if reason and name in REMOVABLE_FEATURES:
             reason += REMOVABLE_NOTE
         if reason and name in _UNLOCATED and not _flags(report, "offtopic"):
-            reason += f" ({_UNLOCATED[name]})"
+            reason += f"; {_UNLOCATED[name]}"
         if reason and reason not in out:
             out.append(reason)
     return out

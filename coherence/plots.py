@@ -374,7 +374,8 @@ def quality_histogram(reports: Iterable[Any], *, threshold: float = 0.5, bins: i
     counts, _ = np.histogram(qualities, bins=edges)
     ax.set_ylim(0, max(1, counts.max(initial=0)) * 1.3)  # headroom, so the legend need not cover a bar
     left_out = f" ({unscored} more not scored, not English prose: not shown)" if unscored else ""
-    ax.set_title(f"Quality of {len(qualities)} articles{left_out}", loc="left", fontsize=11)
+    noun = "article" if len(qualities) == 1 else "articles"
+    ax.set_title(f"Quality of {len(qualities)} {noun}{left_out}", loc="left", fontsize=11)
     ax.legend(loc="best", fontsize=9)
     ax.grid(axis="y", alpha=0.3)
     return fig

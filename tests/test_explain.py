@@ -24,8 +24,11 @@ def _report(flags: list[Flag]) -> Report:
 
 def test_splice_reasons_say_nothing_is_highlighted_when_no_unit_is_flagged():
     why = reasons(_report([]), TEXT)
-    assert any("spliced in" in w and "no sentence reached the off-topic flag threshold" in w for w in why)
-    assert any("spliced in" in w and "no paragraph reached the off-topic flag threshold" in w for w in why)
+    assert (
+        "one sentence reads as if spliced in from another story (logit 3.6); under the off-topic flag threshold, so no sentence is highlighted"
+        in why
+    )
+    assert any(w.endswith("so no paragraph is highlighted") and "paragraph reads as if spliced" in w for w in why)
 
 
 def test_splice_reasons_stay_plain_next_to_an_offtopic_flag():

@@ -134,3 +134,8 @@ def test_quality_histogram_says_how_many_are_not_scored(fixture_reports):
     assert f"{unscored} more not scored" in ax.get_title(loc="left")
     tallest = max(p.get_height() for p in ax.patches)
     assert ax.get_ylim()[1] >= 1.25 * tallest  # room for the legend above the bars
+
+
+def test_quality_histogram_title_of_one_article(fixture_reports):
+    title = plots.quality_histogram([fixture_reports["clean-economy"]]).axes[0].get_title(loc="left")
+    assert title == "Quality of 1 article"
