@@ -7,12 +7,14 @@ import json
 import sys
 from pathlib import Path
 
+import click
 import pytest
 
 pytest.importorskip("ray")
 
 from coherence import Scorer  # noqa: E402
 from coherence.analysis import Analysis  # noqa: E402
+from coherence.engine.command import run_score  # noqa: E402
 from coherence.engine.local import (  # noqa: E402
     ResumeError,
     ShardWriter,
@@ -22,6 +24,7 @@ from coherence.engine.local import (  # noqa: E402
     run_local,
 )
 from coherence.io import read_articles, read_records  # noqa: E402
+from coherence.io.records import DEFAULT_FIELDS  # noqa: E402
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "articles.jsonl"
 SHARD_SIZE = 4  # records per shard, and so per chunk
@@ -190,6 +193,17 @@ def test_ray_resume_refuses_another_input(tmp_path, ray_cluster):
         run_ray(Scorer(), str(other), str(out), shard_size=4, resume=True)
     with pytest.raises(ResumeError, match="other settings"):
         run_ray(Scorer(), str(corpus), str(out), shard_size=4, resume=True, settings={"threshold": 0.7})
+    with pytest.raises(click.UsageError, match="is not the input of the interrupted run"):  # as the CLI says it
+        run_score(
+            Scorer(),
+            None,
+            input_path=str(other),
+            output=str(out),
+            fields=DEFAULT_FIELDS,
+            settings={},
+            engine="ray",
+            resume=True,
+        )
 
 
 def test_resume_refuses_records_that_do_not_match_the_written_ones():
