@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -197,8 +198,9 @@ def filter(
     rejected = open_writer(partial[rejected_path]) if rejected_path else None
     done = False
     counts = {True: 0, False: 0}
+    by_rule: Counter[str] = Counter()
     try:
-        for record, keep in split_records(articles, reports, rule, clean_text=clean_text):
+        for record, keep in split_records(articles, reports, rule, clean_text=clean_text, tally=by_rule):
             counts[keep] += 1
             if keep:
                 kept.write(record)
@@ -220,6 +222,10 @@ def filter(
                 Path(path).unlink(missing_ok=True)
     where = f"{kept_path}" + (f", rejected -> {rejected_path}" if rejected_path else " (rejected not written)")
     click.echo(f"{counts[True]} kept, {counts[False]} rejected -> {where}", err=True)
+    if counts[False]:
+        named = rule.parts() + [p for p in by_rule if p not in rule.parts()]  # errors, no quality
+        parts = ", ".join(f"{part} {by_rule[part]}" for part in sorted(named, key=lambda p: -by_rule[p]))
+        click.echo(f"rejected by (an article can meet several): {parts}", err=True)
 
 
 def _partial_path(path: str) -> str:

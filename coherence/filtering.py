@@ -15,6 +15,7 @@ import difflib
 import math
 import operator
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -213,35 +214,51 @@ class FilterRule:
     def conditions(self) -> list[Condition]:
         return [c if isinstance(c, Condition) else Condition.parse(c) for c in self.reject_if]
 
+    def parts(self) -> list[str]:
+        """The rule's parts, named as :meth:`rejections` names them (errors and ``no quality`` aside)."""
+        out = [f"quality<{self.min_quality:g}"] if self.min_quality is not None else []
+        out += [f"clean_quality<{self.min_clean_quality:g}"] if self.min_clean_quality is not None else []
+        return out + [str(c) for c in self.conditions()] + list(self.reject_kinds)
+
     def reasons(self, report: dict[str, Any]) -> list[str]:
         """Why ``report`` (a :meth:`Report.to_dict` record) is rejected; empty when it is kept."""
+        return [reason for _, reason in self.rejections(report)]
+
+    def rejections(self, report: dict[str, Any]) -> list[tuple[str, str]]:
+        """``(rule, reason)`` for each part of the rule that rejects ``report``: the rule as it was given
+        (``quality<0.5``, ``artifact_fraction>0.3``, ``offtopic``, ``error``, ``no quality``) and the reason."""
         if report.get("error"):
-            return [f"error: {report['error']}"]
+            return [("error", f"error: {report['error']}")]
         out = []
+        no_quality = ("no quality", "no quality score (not English prose; see its flags)")
         quality = report.get("quality")
         if self.min_quality is not None and quality is None:
-            out.append("no quality score (not English prose; see its flags)")
+            out.append(no_quality)
         elif self.min_quality is not None and quality < self.min_quality:
-            out.append(f"quality {_fmt(quality)} < {self.min_quality:g}")
+            out.append((f"quality<{self.min_quality:g}", f"quality {_fmt(quality)} < {self.min_quality:g}"))
         clean_quality = report.get("clean_quality")
+        clean_rule = f"clean_quality<{self.min_clean_quality:g}" if self.min_clean_quality is not None else ""
         if self.min_clean_quality is None:
             pass
         elif quality is None:
             if self.min_quality is None:  # else said above
-                out.append("no quality score (not English prose; see its flags)")
+                out.append(no_quality)
         elif clean_quality is None:
-            out.append("no clean_quality in the scores (an older scores file; coherence.scoring.rescore adds it)")
+            out.append(
+                (clean_rule, "no clean_quality in the scores (an older scores file; coherence.scoring.rescore adds it)")
+            )
         elif clean_quality < self.min_clean_quality:
-            out.append(f"clean_quality {_fmt(clean_quality)} < {self.min_clean_quality:g}")
+            out.append((clean_rule, f"clean_quality {_fmt(clean_quality)} < {self.min_clean_quality:g}"))
         for condition in self.conditions():
             if condition.holds(report):
-                out.append(f"{condition.signal} {_fmt(condition.value_in(report))} {condition.op} {condition.value:g}")
+                value = _fmt(condition.value_in(report))
+                out.append((str(condition), f"{condition.signal} {value} {condition.op} {condition.value:g}"))
         for kind in self.reject_kinds:
             flags = [f for f in report.get("flags") or [] if _matches(f, kind) and f["score"] >= self.min_flag_score]
             if flags:
                 where = ", ".join(f"{f['field']} {f['start']}-{f['end']}" for f in flags[:3])
                 more = f" and {len(flags) - 3} more" if len(flags) > 3 else ""
-                out.append(f"{len(flags)} {kind} flag{'s' if len(flags) > 1 else ''} ({where}{more})")
+                out.append((kind, f"{len(flags)} {kind} flag{'s' if len(flags) > 1 else ''} ({where}{more})"))
         return out
 
 
@@ -289,6 +306,7 @@ def split_records(
     reports: Iterable[dict[str, Any]],
     rule: FilterRule,
     clean_text: bool = False,
+    tally: Counter[str] | None = None,
 ) -> Iterator[tuple[dict[str, Any], bool]]:
     """Pair each input with its report and decide; yields (output record, kept).
 
@@ -297,7 +315,9 @@ def split_records(
     as many records: else :class:`ScoresMismatch`, raised at the first record that does not pair.
     Kept and rejected records carry the input fields and ``quality``; rejected ones add
     ``reasons`` and ``flags``. With ``clean_text``, kept ones add ``clean_text`` (the text with
-    artifact lines and repeated headlines removed, from :mod:`coherence.cleaning`).
+    artifact lines and repeated headlines removed, from :mod:`coherence.cleaning`). A ``tally`` counts
+    how many articles each part of the rule rejects (:meth:`FilterRule.rejections`; one article may
+    count under several).
     """
     reports = iter(reports)
     line = 0
@@ -313,7 +333,10 @@ def split_records(
             raise ScoresMismatch(
                 f"record {line}: the input has id {article.id!r} but the scores have id {report.get('id')!r}"
             )
-        reasons = rule.reasons(report)
+        rejections = rule.rejections(report)
+        reasons = [reason for _, reason in rejections]
+        if tally is not None:
+            tally.update(list(dict.fromkeys(part for part, _ in rejections)))
         record: dict[str, Any] = {"id": article.id}
         if isinstance(article, Article):
             record.update({"title": article.title, "text": article.text, "url": article.url, "source": article.source})

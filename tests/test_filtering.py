@@ -207,3 +207,33 @@ def test_flag_kinds_and_categories_are_those_of_the_detectors():
     kinds, categories = _flag_arguments()
     assert kinds == FLAG_KINDS
     assert categories | set(FURNITURE_WORDS.values()) | {"other"} == ARTIFACT_CATEGORIES
+
+
+def test_rejections_name_the_part_of_the_rule_that_fired():
+    rule = FilterRule(
+        min_quality=0.5, reject_if=("artifact_fraction>0.3",), reject_kinds=("offtopic", "duplicate_text")
+    )
+    report = _report(quality=0.2, artifact_fraction=0.4, flags=[_flag("offtopic")])
+    assert [part for part, _ in rule.rejections(report)] == ["quality<0.5", "artifact_fraction>0.3", "offtopic"]
+    assert [reason for _, reason in rule.rejections(report)] == rule.reasons(report)
+    assert rule.parts() == ["quality<0.5", "artifact_fraction>0.3", "offtopic", "duplicate_text"]
+    assert rule.rejections(_report(quality=None))[0][0] == "no quality"
+
+
+def test_cli_filter_counts_rejections_by_rule(tmp_path):
+    corpus, scores = tmp_path / "c.jsonl", tmp_path / "s.jsonl"
+    texts = {"x1": "The ferry left at noon.", "x2": "The market opened late.", "x3": "Rain fell all day."}
+    corpus.write_text("".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in texts.items()), encoding="utf-8")
+    reports = [
+        {**_report(quality=0.9), "id": "x1"},
+        {**_report(quality=0.2, artifact_fraction=0.5), "id": "x2"},
+        {**_report(quality=0.3), "id": "x3"},
+    ]
+    scores.write_text("".join(json.dumps(r) + "\n" for r in reports), encoding="utf-8")
+    args = ["filter", str(corpus), "--scores", str(scores), "--kept", str(tmp_path / "k.jsonl")]
+    result = CliRunner().invoke(main, [*args, "--reject-if", "artifact_fraction>0.3", "--reject-kind", "offtopic"])
+    assert result.exit_code == 0, result.output
+    assert "1 kept, 2 rejected" in result.stderr
+    assert "rejected by (an article can meet several): quality<0.5 2, artifact_fraction>0.3 1, offtopic 0" in (
+        result.stderr
+    )
