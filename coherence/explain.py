@@ -255,6 +255,16 @@ def summary_reasons(report: Report, text: str | None = None) -> list[str]:
     return reasons(report, text)
 
 
+def _unscored_why(report: Report) -> str:
+    """Why a report without an error has no quality, from its ``non_english``/``non_text`` flags."""
+    kinds = {f.kind for f in report.flags}
+    if "non_english" in kinds:
+        return "the article is not in English (non_english flag); the quality model is made for English prose"
+    if "non_text" in kinds:
+        return "the text is not article prose (non_text flag: menus, links or other page furniture)"
+    return "the article is not English prose, see its flags"
+
+
 def explain(report: Report, text: str | None = None, title: str | None = None, width: int = 100) -> str:
     """A readable account of ``report``; quotes flagged passages when the text is given."""
     lines = [f"Article {report.id}"]
@@ -263,7 +273,7 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
         return "\n".join(lines)
     verdict = "keep" if report.keep else "reject"
     if report.quality is None:
-        lines.append(f"  quality not scored ({verdict}): the article is not English prose, see its flags")
+        lines.append(f"  quality not scored ({verdict}): {_unscored_why(report)}")
     else:
         lines.append(f"  quality {report.quality:.2f} ({verdict}): estimated probability of no detected defect")
         cleaning = cleaning_summary(report)

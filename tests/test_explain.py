@@ -36,3 +36,12 @@ def test_splice_reasons_stay_plain_next_to_an_offtopic_flag():
     flag = Flag("offtopic", start, TEXT.index("\n\nLocal"), 0.9, "paragraph similarity 0.05")
     out = explain(_report([flag]), TEXT)
     assert "spliced in from another story (logit 3.6)" in out and "flag threshold" not in out
+
+
+def test_an_unscored_page_of_furniture_is_not_called_foreign():
+    flag = Flag("non_text", 0, len(TEXT), 1.0, "mostly page furniture")
+    out = explain(Report(id="menu", quality=None, flags=[flag], signals={}), TEXT)
+    assert "quality not scored (reject): the text is not article prose (non_text flag" in out
+    flag = Flag("non_english", 0, len(TEXT), 1.0, "mostly German stop words")
+    out = explain(Report(id="de", quality=None, flags=[flag], signals={}), TEXT)
+    assert "the article is not in English (non_english flag)" in out
