@@ -27,6 +27,7 @@ Dataset of reports (corpus duplicates within each batch only), ready for Ray's o
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import os
@@ -232,21 +233,23 @@ def build_dataset(
     )
 
 
-def prepared_dataset(
-    scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELDS, actors: int | None = None, stop: int
-):
-    """The first ``stop`` records prepared without the model (``id``, ``text``, ``headline``), in input order."""
+def prepared_dataset(scorer, input_path: str, *, fields: FieldNames = DEFAULT_FIELDS, stop: int):
+    """The first ``stop`` records prepared without the model (``id``, ``text``, ``headline``), in input order.
+
+    Preparing is one CPU's host work, so there is one actor per CPU the reader leaves.
+    """
     ray = init_ray()
     from ray.data import ActorPoolStrategy
 
-    count, _, cpus = _actors(ray, actors, reserved_cpus=_READER_CPUS)
+    free = float(ray.cluster_resources().get("CPU", 1)) - _READER_CPUS
+    count = max(1, int(free))
     chunks = _read_chunks(ray, input_path, fields, scorer.chunk_size, stop=stop)
     return chunks.map_batches(
         _PrepareActor,
         fn_constructor_kwargs={"scorer": scorer},
         batch_size=1,
         compute=ActorPoolStrategy(size=count),
-        num_cpus=cpus,
+        num_cpus=max(0.5, free / count),
     )
 
 
@@ -336,14 +339,15 @@ def run_ray(
     scorer.chunk_size = sharded.chunk_size
     index = _corpus_index(scorer)
     if index is not None and sharded.skip:
-        prepared = prepared_dataset(scorer, input_path, fields=fields, actors=actors, stop=sharded.skip)
-        _index_written(index, _rows(prepared), iter_shard_records(sharded.directory))
+        prepared = prepared_dataset(scorer, input_path, fields=fields, stop=sharded.skip)
+        with contextlib.closing(_rows(prepared)) as rows:
+            _index_written(index, rows, iter_shard_records(sharded.directory))
     dataset = build_dataset(scorer, input_path, fields=fields, actors=actors, start=sharded.skip)
     writer = sharded.writer()
     bar = progress_bar(progress, sharded.skip)
     errors = 0
-    with sigterm_as_interrupt():
-        for record in _scored_records(scorer, dataset, index):
+    with sigterm_as_interrupt(), contextlib.closing(_scored_records(scorer, dataset, index)) as records:
+        for record in records:
             writer.write(record)
             errors += record.get("error") is not None
             if bar is not None:
