@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import io
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
@@ -97,6 +98,11 @@ def highlight(text: str, flags: Iterable[Any], field: str = "text") -> str:
     return "".join(out)
 
 
+def _code_spans(escaped: str) -> str:
+    """`command` in an already escaped reason as <code> (it can hold no markup of its own)."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+
+
 def legend(kinds: Iterable[str]) -> str:
     items = []
     for kind in dict.fromkeys(kinds):
@@ -144,7 +150,7 @@ def article_html(
         parts.append(f'<p><b>{escape(headline)}</b> <span class="muted">(headline found in the text)</span></p>')
     why = reasons(report, text)
     if why:
-        parts.append('<ul class="why">' + "".join(f"<li>{escape(w)}</li>" for w in why) + "</ul>")
+        parts.append('<ul class="why">' + "".join(f"<li>{_code_spans(escape(w))}</li>" for w in why) + "</ul>")
     elif report.quality is not None:
         parts.append('<p class="muted">No defect found.</p>')
     kinds = [f.kind for f in report.flags]
@@ -214,7 +220,7 @@ def source_table(records: Sequence[dict[str, Any]], threshold: float, limit: int
         rows.append(
             f'<tr><td class="l">{escape(name)}</td><td>{len(rs)}</td><td>{len(rs) - len(ok)}</td>'
             f"<td>{len(ok) - len(qualities)}</td><td>{_f(_mean(qualities))}</td>"
-            f"<td>{below} ({100 * below / max(len(qualities), 1):.0f}%)</td>"
+            f"<td>{f'{below} ({100 * below / len(qualities):.0f}%)' if qualities else '–'}</td>"
             f"<td>{_f(signal('artifact_fraction'), '.1%')}</td><td>{_f(signal('offtopic_fraction'), '.1%')}</td>"
             f"<td>{repeated}</td><td>{_f(_mean(len(r.get('flags') or []) for r in ok), '.1f')}</td></tr>"
         )

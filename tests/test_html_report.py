@@ -132,3 +132,16 @@ def test_summary_counts_articles_without_a_quality_apart(fixture_reports):
     assert cells[2] == str(len(unscored))  # the "not scored" column counts it
     below = sum(1 for r in scored if r["quality"] < 0.5)
     assert cells[4] == f"{below} ({100 * below / len(scored):.0f}%)"  # a share of the scored ones
+
+
+def test_commands_in_reasons_render_as_code_and_stay_escaped(fixture_reports, fixture_articles):
+    html = article_html(fixture_reports["seed-like"], fixture_articles["seed-like"]["text"], plot=False)
+    assert "(removed by <code>coherence clean</code>)" in html and "`" not in html.split('<ul class="why">')[1]
+
+
+def test_a_source_with_no_scored_article_has_no_share_below_the_threshold(fixture_reports):
+    german = next(r.to_dict() for r in fixture_reports.values() if r.quality is None and not r.error)
+    page = corpus_report([{**german, "source": "only-unscored.example"}])
+    row = re.search(r'<tr><td class="l">only-unscored.example</td>(.*?)</tr>', page).group(1)
+    cells = re.findall(r"<td>([^<]*)</td>", row)
+    assert cells[2] == "1" and cells[3] == "–" and cells[4] == "–"  # not scored, mean quality, below 0.5
