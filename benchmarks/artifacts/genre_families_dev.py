@@ -249,6 +249,46 @@ def s1(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
     ]
 
 
+# --- C4: wire-photo caption date (round 2) -------------------------------------------------------------
+_WIRE_DATE = re.compile(
+    r",\s(monday|tuesday|wednesday|thursday|friday|saturday|sunday),\s"
+    r"(jan|feb|march|april|may|june|july|aug|sept?|oct|nov|dec)[a-z]*\.?\s\d{1,2},\s(19|20)\d{2}\W{0,3}"
+    r"(\s*[\[(][^\])]{1,60}[\])]|\s*\S+\s?/\s?[^.!?]{1,40})?\W*$",
+    re.IGNORECASE,
+)
+
+
+def c4(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """C4: a line of at most 60 words ending in ``, Weekday, Month Day, Year`` (and maybe a credit)."""
+    return [
+        Flag("artifact", s.start, s.end, 0.85, "wire-photo caption (dated in caption style)", "caption")
+        for s in lines
+        if len(s.text(text).split()) <= 60 and _WIRE_DATE.search(s.text(text))
+    ]
+
+
+# --- B3: the writer's bio names someone the story does not (round 2) ------------------------------------
+_BIO_OPENING = re.compile(
+    r"^(?!(?:The|A|An|This|That|These|Those|Our|His|Her|Their|He|She|It|They|We|I)\s)"
+    r"(?P<name>[A-Z][a-z]+(?:\s[A-Z]\.)*(?:\s(?:Mc|Mac|O['’]|De|Van|Von)?[A-Z][a-z'’-]+){1,2}),?\s"
+    r"(?:is|was|has|writes|publishes|lives|works)\b"
+)
+
+
+def b3(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
+    """B3: among the last three lines, ``Full Name is/has/writes ...`` whose surname is not in the text above."""
+    out = []
+    for span in lines[max(1, len(lines) - 3) :]:
+        match = _BIO_OPENING.match(span.text(text))
+        if match is None:
+            continue
+        surname = match.group("name").split()[-1]
+        if re.search(rf"\b{re.escape(surname)}\b", text[: span.start]):
+            continue
+        out.append(Flag("artifact", span.start, span.end, 0.85, "bio of someone the story does not name", "byline"))
+    return out
+
+
 FAMILIES: dict[str, Family] = {
     "C1a": c1a,
     "C1b": c1b,
@@ -259,6 +299,8 @@ FAMILIES: dict[str, Family] = {
     "B2": b2,
     "R1": r1,
     "S1": s1,
+    "C4": c4,
+    "B3": b3,
 }
 
 
