@@ -10,11 +10,19 @@ from pathlib import Path
 import click
 
 from coherence import cli_views
-from coherence.cli_options import _fields, _open_input, backend_option, field_options, make_scorer, model_options
+from coherence.cli_options import (
+    _fields,
+    _open_input,
+    backend_option,
+    field_options,
+    make_scorer,
+    model_options,
+    read_scores,
+)
 from coherence.embedding import Embedder
 from coherence.engine.command import engine_options, run_score
 from coherence.extras import MissingExtra, require
-from coherence.io import FieldNames, open_writer, read_records
+from coherence.io import FieldNames, open_writer
 from coherence.record_ids import unique_ids
 
 
@@ -189,7 +197,7 @@ def filter(
     fields = _fields(text_field, title_field, id_field)
     articles = _open_input(input_path, fields)
     if scores_path:
-        reports = iter(read_records(scores_path))
+        reports = iter(read_scores(scores_path, "--scores"))
     else:
         articles = list(articles)
         reports = (r.to_dict() for r in make_scorer(model, device, batch_size, backend).score_many(articles))
@@ -255,7 +263,7 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
     elif input_path:
         article = next((a for a in _open_input(input_path, fields) if a.id == target), None)
     if scores_path:
-        record = next((r for r in read_records(scores_path) if str(r["id"]) == target), None)
+        record = next((r for r in read_scores(scores_path, "--scores") if str(r["id"]) == target), None)
         if record is None:
             raise click.UsageError(f"no report with id {target!r} in {scores_path}")
         report = Report.from_dict(record)
@@ -263,6 +271,8 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
         report = make_scorer(model, device, batch_size, backend).score(article)
     else:
         raise click.UsageError(f"{target!r} is neither a readable article file nor an id found in --input")
+    if input_path and article is None:
+        _warn(f"no article with id {target!r} in {input_path}: flagged passages are not quoted")
     text = getattr(article, "text", None)
     title = getattr(article, "title", None)
     click.echo(render(report, text=text, title=title))

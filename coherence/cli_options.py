@@ -7,7 +7,7 @@ import sys
 import click
 
 from coherence.embedding import DEFAULT_MODEL
-from coherence.io import FieldNames, InputError, read_articles
+from coherence.io import FieldNames, InputError, read_articles, read_records
 
 
 def _fields(text_field: str, title_field: str, id_field: str) -> FieldNames:
@@ -63,6 +63,23 @@ def make_scorer(model: str, device: str | None, batch_size: int | None, backend:
             raise click.UsageError(str(exc)) from exc
     embedder = Embedder(model, device=device, batch_size=batch_size, backend=backend)
     return Scorer(model=model, device=device, batch_size=batch_size, embedder=embedder)
+
+
+def read_scores(path: str, option: str = "SCORES") -> list[dict]:
+    """The records of a scores file, or a usage error when ``path`` is unreadable or is not one (an
+    articles file passed where the scores go would otherwise give empty plots and reject everything)."""
+    try:
+        records = read_records(path)
+    except Exception as exc:  # noqa: BLE001 - an unreadable scores file is a usage error
+        raise click.UsageError(f"cannot read {option} {path}: {exc}") from exc
+    for number, record in enumerate(records, start=1):
+        missing = [repr(k) for k in ("id", "quality") if not isinstance(record, dict) or k not in record]
+        if missing:
+            raise click.UsageError(
+                f"{option} {path} is not a scores file from `coherence score` (record {number} has no "
+                f"{' or '.join(missing)}); give the articles with --input or as INPUT where a command takes them"
+            )
+    return records
 
 
 def _progress(iterable, enabled: bool, desc: str):

@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import click
 
-from coherence.cli_options import _fields, _open_input, backend_option, field_options, make_scorer, model_options
-from coherence.io import read_records
+from coherence.cli_options import (
+    _fields,
+    _open_input,
+    backend_option,
+    field_options,
+    make_scorer,
+    model_options,
+    read_scores,
+)
 
 
 def _score_articles(input_path, fields, model, device, batch_size, article_id=None, limit=None, backend="torch"):
@@ -14,13 +21,23 @@ def _score_articles(input_path, fields, model, device, batch_size, article_id=No
 
     from coherence.article import Article
 
-    articles = (a for a in _open_input(input_path, fields) if isinstance(a, Article))
+    bad = []  # unreadable records, to say why nothing could be scored
+
+    def readable():
+        for a in _open_input(input_path, fields):
+            if isinstance(a, Article):
+                yield a
+            else:
+                bad.append(a)
+
+    articles = readable()
     if article_id is not None:
         articles = (a for a in articles if a.id == article_id)
     articles = list(itertools.islice(articles, limit or None))
     if not articles:
         what = f"article with id {article_id!r}" if article_id else "scorable article"
-        raise click.UsageError(f"{input_path} has no {what}")
+        why = f" (the first bad record: {bad[0].message})" if bad and not article_id else ""
+        raise click.UsageError(f"{input_path} has no {what}{why}; article plots take the articles, not scores")
     return list(make_scorer(model, device, batch_size, backend).score_many(articles))
 
 
@@ -85,7 +102,7 @@ def quality(scores_path, output, threshold):
     """Histogram of quality in SCORES (from `coherence score`), with the keep threshold."""
     from coherence.plots import quality_histogram
 
-    _save(quality_histogram(read_records(scores_path), threshold=threshold), output)
+    _save(quality_histogram(read_scores(scores_path), threshold=threshold), output)
 
 
 @plot.command()
@@ -97,7 +114,11 @@ def signals(scores_path, output, signals, by):
     """Box plots of signals per source in SCORES."""
     from coherence.plots import DEFAULT_SIGNALS, signal_distributions
 
-    _save(signal_distributions(read_records(scores_path), signals=signals or DEFAULT_SIGNALS, by=by), output)
+    try:
+        fig = signal_distributions(read_scores(scores_path), signals=signals or DEFAULT_SIGNALS, by=by)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--signal") from exc
+    _save(fig, output)
 
 
 @plot.command()
@@ -133,13 +154,15 @@ def report(scores_path, output, input_path, threshold, worst, title, text_field,
     from coherence.article import Article
     from coherence.html_report import write_report
 
-    try:
-        records = read_records(scores_path)
-    except Exception as exc:  # noqa: BLE001 - an unreadable scores file is a usage error
-        raise click.UsageError(f"cannot read scores {scores_path}: {exc}") from exc
+    records = read_scores(scores_path)
     texts = {}
     if input_path:
         fields = _fields(text_field, title_field, id_field)
         texts = {a.id: a for a in _open_input(input_path, fields) if isinstance(a, Article)}
+        if records and not any(str(r["id"]) in texts for r in records):
+            click.echo(
+                f"warning: none of the ids in {scores_path} is in {input_path}: the report shows no article text",
+                err=True,
+            )
     write_report(output, records, texts, threshold=threshold, worst=worst, title=title)
     click.echo(f"wrote {output}", err=True)

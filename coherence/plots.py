@@ -385,6 +385,26 @@ def _pct(k: int, n: int) -> str:
     return f"{100.0 * k / n:.0f}%" if n else "0%"
 
 
+#: Report keys plotted like signals (they sit at the top of a report, not under ``signals``).
+TOP_LEVEL_SCORES = ("quality", "clean_quality")
+
+
+def _signal_value(report: dict[str, Any], signal: str) -> Any:
+    return report.get(signal) if signal in TOP_LEVEL_SCORES else (report.get("signals") or {}).get(signal)
+
+
+def _check_signals(rows: list[dict[str, Any]], signals: Sequence[str]) -> None:
+    """A ValueError naming close matches for a signal no report has (a typo would draw an empty panel)."""
+    import difflib
+
+    known = set(TOP_LEVEL_SCORES) | {k for r in rows for k in (r.get("signals") or {})}
+    for signal in signals:
+        if rows and signal not in known:
+            close = difflib.get_close_matches(signal, sorted(known), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(close)}?" if close else "see the README's signal tables"
+            raise ValueError(f"no report has a signal {signal!r}: {hint}")
+
+
 def signal_distributions(
     reports: Iterable[Any],
     *,
@@ -395,6 +415,7 @@ def signal_distributions(
 ) -> Figure:
     """Box plots of each signal per source (or another report key), one panel per signal."""
     rows = [r for r in map(_as_dict, reports) if not r.get("error")]
+    _check_signals(rows, signals)
     groups: dict[str, list[dict]] = {}
     for r in rows:
         groups.setdefault(str(r.get(by) or "(none)"), []).append(r)
@@ -407,7 +428,7 @@ def signal_distributions(
         ax = axes[k // cols][k % cols]
         data = []
         for g in names:
-            values = [(r.get("signals") or {}).get(signal) for r in groups[g]]
+            values = [_signal_value(r, signal) for r in groups[g]]
             data.append([v for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))])
         labels = [
             f"{g} (n={len(d)})" if len(d) == len(groups[g]) else f"{g} (n={len(d)} of {len(groups[g])})"

@@ -235,3 +235,38 @@ def test_explain_a_text_file_with_onnx(tmp_path):
     result = CliRunner().invoke(main, ["explain", str(path), "--backend", "onnx"])
     assert result.exit_code == 0, result.output
     assert "byline" in result.output and "share_widget" in result.output
+
+
+def test_an_articles_file_given_as_scores_is_refused(small_corpus, tmp_path):
+    articles = tmp_path.parent / f"{tmp_path.name}-articles.jsonl"
+    lines = small_corpus.read_text(encoding="utf-8").splitlines()[:3]  # without the broken line
+    articles.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    small_corpus = articles
+    runner = CliRunner()
+    for args in (
+        ["plot", "quality", str(small_corpus), "-o", str(tmp_path / "q.png")],
+        ["plot", "signals", str(small_corpus), "-o", str(tmp_path / "s.png")],
+        ["report", str(small_corpus), "-o", str(tmp_path / "r.html")],
+        ["filter", str(small_corpus), "--scores", str(small_corpus), "--kept", str(tmp_path / "k.jsonl")],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "is not a scores file from `coherence score`" in result.output, args
+    assert not list(tmp_path.iterdir())
+
+
+def test_scores_given_to_an_article_plot_say_so(scores, tmp_path):
+    result = CliRunner().invoke(main, ["plot", "drift", str(scores), "-o", str(tmp_path / "d.png")])
+    assert result.exit_code == 2 and "missing text field 'text'" in result.output
+    assert "article plots take the articles, not scores" in result.output
+
+
+def test_ids_missing_from_input_are_warned_about(small_corpus, scores, tmp_path):
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps({"id": "elsewhere", "text": "A different story about trains."}) + "\n", "utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["explain", "seed-like", "--scores", str(scores), "--input", str(other)])
+    assert result.exit_code == 0 and "no article with id 'seed-like'" in result.stderr
+    result = runner.invoke(main, ["report", str(scores), "--input", str(other), "-o", str(tmp_path / "r.html")])
+    assert result.exit_code == 0 and "none of the ids in" in result.stderr
+    result = runner.invoke(main, ["plot", "signals", str(scores), "--signal", "qualty", "-o", str(tmp_path / "s.png")])
+    assert result.exit_code == 2 and "did you mean quality" in result.output

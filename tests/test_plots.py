@@ -139,3 +139,13 @@ def test_quality_histogram_says_how_many_are_not_scored(fixture_reports):
 def test_quality_histogram_title_of_one_article(fixture_reports):
     title = plots.quality_histogram([fixture_reports["clean-economy"]]).axes[0].get_title(loc="left")
     assert title == "Quality of 1 article"
+
+
+def test_signal_panels_of_quality_have_values_and_a_typo_is_an_error(fixture_reports):
+    reports = [r.to_dict() for r in fixture_reports.values()]
+    fig = plots.signal_distributions(reports, signals=("quality", "clean_quality"))
+    scored = sum(1 for r in reports if r["quality"] is not None)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == [f"fixture:handwritten (n={scored} of {len(reports)})"]
+    with pytest.raises(ValueError, match="did you mean headline_similarity"):
+        plots.signal_distributions(reports, signals=("headline_simil",))
