@@ -261,6 +261,23 @@ def duplicate_clusters(records: Sequence[dict[str, Any]], titles: Mapping[str, s
     )
 
 
+def unscored_table(records: Sequence[dict[str, Any]], titles: Mapping[str, str | None], limit: int = 50) -> str:
+    """The articles without a quality (not English, or page furniture), with why: rejected, but in no ranking."""
+    rows = []
+    for r in records[:limit]:
+        why = next((w for w in r.get("warnings") or [] if not w.startswith("quality not scored")), "")
+        rows.append(
+            f'<tr><td class="l">{escape(str(r["id"]))}</td><td class="l">{escape(str(r.get("source") or ""))}</td>'
+            f'<td class="l">{escape(titles.get(str(r["id"])) or "")}</td><td class="l">{escape(why)}</td></tr>'
+        )
+    more = f'<p class="muted">{len(records) - limit} more not shown.</p>' if len(records) > limit else ""
+    return (
+        '<p class="muted">These get no quality (the model is made for English prose) and are never kept.</p>'
+        '<table><tr><th class="l">id</th><th class="l">source</th><th class="l">headline</th>'
+        f'<th class="l">why</th></tr>{"".join(rows)}</table>{more}'
+    )
+
+
 def badness(record: Mapping[str, Any]) -> tuple[float, float]:
     """Sort key, worst first: quality, then the summed contributions (many of the worst round to 0)."""
     quality = record.get("quality")
@@ -362,6 +379,9 @@ def corpus_report(
         text = field(article, "text") if article is not None else None
         title_text = field(article, "title") if article is not None else None
         parts.append(article_html(r, text if isinstance(text, str) else None, title_text, plot=False))
+    if unscored:
+        parts.append(f"<h2>Not scored ({unscored:,}): not English prose</h2>")
+        parts.append(unscored_table([r for r in ok if _num(r.get("quality")) is None], titles))
     parts.append("<h2>Duplicate clusters</h2>")
     parts.append(duplicate_clusters(records, titles))
     body = "\n".join(parts)

@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import escape
 
 from click.testing import CliRunner
 
@@ -145,3 +146,14 @@ def test_a_source_with_no_scored_article_has_no_share_below_the_threshold(fixtur
     row = re.search(r'<tr><td class="l">only-unscored.example</td>(.*?)</tr>', page).group(1)
     cells = re.findall(r"<td>([^<]*)</td>", row)
     assert cells[2] == "1" and cells[3] == "–" and cells[4] == "–"  # not scored, mean quality, below 0.5
+
+
+def test_unscored_articles_are_listed_with_why(fixture_reports):
+    records = [r.to_dict() for r in fixture_reports.values()]
+    unscored = [r for r in records if r["quality"] is None and not r["error"]]
+    page = corpus_report(records)
+    section = page.split(f"<h2>Not scored ({len(unscored)}): not English prose</h2>")[1].split("<h2>")[0]
+    for r in unscored:
+        assert f'<td class="l">{r["id"]}</td>' in section
+        why = next(w for w in r["warnings"] if not w.startswith("quality not scored"))
+        assert escape(why) in section
