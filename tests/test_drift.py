@@ -332,3 +332,11 @@ def test_scorer_batches_give_corpus_evidence_only_to_big_enough_batches(scorer, 
     assert all(r.analysis.drift.sentence_corpus_contrast is not None for r in batch)
     alone = on.score(articles[0]["text"], title=articles[0].get("title"))
     assert alone.analysis.drift.sentence_corpus_contrast is None
+
+
+def test_result_keeps_the_paragraph_of_each_sentence():
+    rng = np.random.default_rng(8)
+    sentences = _topic_vectors(rng, [0, 0, 0, 0, 0])
+    paragraphs = _topic_vectors(rng, [0, 0, 0])
+    result = DriftDetector().detect(paragraphs, sentences, [0, 1, 1, 2, 2])
+    assert result.sentence_paragraph.tolist() == [0, 1, 1, 2, 2]

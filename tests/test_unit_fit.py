@@ -1,11 +1,12 @@
 """Unit fit: logistic models of a sentence or a paragraph spliced in from another story."""
 
+import json
 import math
 
 import numpy as np
 import pytest
 
-from coherence.detectors.unit_fit import ParagraphFit, SentenceFit
+from coherence.detectors.unit_fit import ParagraphFit, SentenceFit, adjacent_similarity, lone_at_edges
 from coherence.scoring import quality_features
 from coherence.training.train import spliced_units
 
@@ -96,3 +97,57 @@ def test_a_spliced_paragraph_raises_the_signal(scorer):
     spliced = scorer.score("\n\n".join(PARAGRAPHS[:3] + [" ".join(SPORT)] + PARAGRAPHS[3:]), title=TITLE).signals
     assert spliced["paragraph_splice_logit"] > intact["paragraph_splice_logit"] + 1.0
     assert math.isnan(scorer.score("\n\n".join(PARAGRAPHS), title=None).signals["paragraph_splice_logit"])
+
+
+class _Layout:
+    """Sentence measurements of four sentences in paragraphs [0], [1, 1], [2]; the second and third sentences
+    are close to each other only."""
+
+    sentence_other_paragraph_similarity = np.array([0.1, 0.1, 0.1, 0.1])
+    sentence_local_similarity = np.array([0.1, 0.1, 0.1, 0.1])
+    sentence_lexical_cohesion = np.array([0.0, 0.0, 0.0, 0.0])
+    sentence_paragraph = np.array([0, 1, 1, 2])
+    sentence_vectors = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.8, 0.6], [0.0, 0.0, 1.0]])
+
+
+LAYOUT_TEXTS = ["Each of these made-up sentences has at least ten words in it, so all are scored."] * 4
+
+
+def test_lone_sentences_of_the_first_and_last_paragraph_are_found():
+    assert lone_at_edges([0, 1, 1, 2]).tolist() == [True, False, False, True]
+    assert lone_at_edges([0, 0, 1, 2, 2]).tolist() == [False] * 5  # a lone middle one stays
+    assert lone_at_edges([3]).tolist() == [True]
+    assert lone_at_edges([]).tolist() == []
+
+
+def test_adjacent_similarity_takes_the_closer_neighbour():
+    vectors = _Layout.sentence_vectors
+    assert adjacent_similarity(vectors) == pytest.approx([0.0, 0.8, 0.8, 0.6])
+    assert np.isnan(adjacent_similarity(vectors[:1])).all()
+    assert adjacent_similarity(None) is None
+
+
+def test_sentence_settings_change_the_inputs():
+    plain = SentenceFit(coef=[-1.0, -1.0, -1.0, 0.0])
+    rows = plain.inputs(_Layout(), LAYOUT_TEXTS)
+    assert rows[:, 1] == pytest.approx([0.1] * 4)
+    adjacent = SentenceFit(coef=[-1.0, -1.0, -1.0, 0.0], local_adjacent=True).inputs(_Layout(), LAYOUT_TEXTS)
+    assert adjacent[:, 1] == pytest.approx([0.1, 0.8, 0.8, 0.6])
+    skipped = SentenceFit(coef=[-1.0, -1.0, -1.0, 0.0], skip_lone_edges=True).inputs(_Layout(), LAYOUT_TEXTS)
+    assert np.isnan(skipped[[0, 3]]).all() and not np.isnan(skipped[[1, 2]]).any()
+    assert not np.isnan(SentenceFit(skip_lone_edges=True).inputs(_Drift(), LAYOUT_TEXTS[:2])).any()  # no layout
+
+
+def test_sentence_settings_are_saved_and_old_models_read_them_as_off(tmp_path):
+    SentenceFit(coef=[-1.0] * 4, local_adjacent=True, skip_lone_edges=True).save(tmp_path / "new.json")
+    new = SentenceFit.load(tmp_path / "new.json")
+    assert (new.local_adjacent, new.skip_lone_edges) == (True, True)
+    SentenceFit(coef=[-1.0] * 4).save(tmp_path / "old.json")
+    data = json.loads((tmp_path / "old.json").read_text())
+    for key in SentenceFit.SETTINGS:
+        del data[key]
+    (tmp_path / "old.json").write_text(json.dumps(data))
+    old = SentenceFit.load(tmp_path / "old.json")
+    assert (old.local_adjacent, old.skip_lone_edges) == (False, False)
+    bundled = SentenceFit.load()
+    assert (bundled.local_adjacent, bundled.skip_lone_edges) == (True, True)  # what the bundled model was fitted with

@@ -76,6 +76,7 @@ class DriftResult:
     sentence_other_paragraph_similarity: np.ndarray | None = None
     sentence_local_similarity: np.ndarray | None = None
     sentence_lexical_cohesion: np.ndarray | None = None
+    sentence_paragraph: np.ndarray | None = None  # the paragraph index of each sentence
     article_score: float = 0.0  # max evidence / threshold over all units: >= 1 means something is flagged
     paragraph_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
@@ -554,6 +555,7 @@ class DriftDetector:
             sentence_headline_similarity=sent_head,
             paragraph_vectors=paragraph_vectors,
             sentence_vectors=sentence_vectors,
+            sentence_paragraph=owner,
         )
 
         # Paragraphs: drop and level of topic similarity and of headline similarity, against the

@@ -104,16 +104,79 @@ class UnitFit:
         return float(logits.max()) if len(logits) else float("nan")
 
 
+def adjacent_similarity(vectors: np.ndarray | None) -> np.ndarray | None:
+    """Each unit's cosine to the closer of its adjacent units (NaN for a lone unit); None without vectors."""
+    if vectors is None:
+        return None
+    vectors = np.asarray(vectors, dtype=float)
+    if len(vectors) < 2:
+        return np.full(len(vectors), np.nan)
+    adjacent = np.einsum("ij,ij->i", vectors[:-1], vectors[1:])
+    return np.fmax(np.r_[np.nan, adjacent], np.r_[adjacent, np.nan])
+
+
 class SentenceFit(UnitFit):
-    """Spliced-sentence model over the drift detector's sentence measurements (see :class:`UnitFit`)."""
+    """Spliced-sentence model over the drift detector's sentence measurements (see :class:`UnitFit`).
+
+    Two settings (session 8; a model saved without them reads both as False):
+
+    ``local_adjacent``
+        The local input is the larger of the sentence's similarity to its own paragraph (or its neighbours)
+        and to its closer adjacent sentence: a sentence that follows on from one neighbour (the second
+        sentence of a quote, a one-line aside under the line it answers) is not read as unrelated because
+        the rest of its short context is about something else.
+    ``skip_lone_edges``
+        A sentence that is the whole of the first or the last paragraph (a one-line lede, kicker, sign-off or
+        update note) is not scored: its context is one neighbour on one side, such lines are loose by design
+        in web posts, the generated splices never fall there (they go into a paragraph), and as a paragraph
+        of its own it is still scored by the paragraph-level evidence.
+    """
 
     INPUTS = ("other_paragraph_similarity", "local_similarity", "lexical_cohesion", "length")
     BUNDLED = "sentence_model.json"
+    SETTINGS = ("local_adjacent", "skip_lone_edges")
+
+    def __init__(self, *, local_adjacent: bool = False, skip_lone_edges: bool = False, **params: Any) -> None:
+        super().__init__(**params)
+        self.local_adjacent = local_adjacent
+        self.skip_lone_edges = skip_lone_edges
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> SentenceFit:
+        """The bundled model, or one saved as JSON at ``path``."""
+        if path is None:
+            raw = resources.files("coherence").joinpath(f"data/{cls.BUNDLED}").read_text()
+        else:
+            raw = Path(path).read_text()
+        data = json.loads(raw)
+        params = {k: data[k] for k in ("coef", "intercept", "min_words", "max_words")}
+        return cls(**params, **{k: bool(data.get(k, False)) for k in cls.SETTINGS})
+
+    def save(self, path: str | Path, **meta: Any) -> None:
+        super().save(path, **meta, **{k: getattr(self, k) for k in self.SETTINGS})
 
     def inputs(self, drift: Any, sentence_texts: Sequence[str]) -> np.ndarray:
         """One row of ``INPUTS`` per sentence (NaN rows for sentences that are not scored)."""
         names = ("sentence_other_paragraph_similarity", "sentence_local_similarity", "sentence_lexical_cohesion")
-        return self._rows([getattr(drift, name, None) for name in names], sentence_texts)
+        columns = [getattr(drift, name, None) for name in names]
+        if self.local_adjacent and columns[1] is not None:
+            adjacent = adjacent_similarity(getattr(drift, "sentence_vectors", None))
+            if adjacent is not None and len(adjacent) == len(columns[1]):
+                columns[1] = np.fmax(np.asarray(columns[1], dtype=float), adjacent)
+        rows = self._rows(columns, sentence_texts)
+        owner = getattr(drift, "sentence_paragraph", None)
+        if self.skip_lone_edges and owner is not None and len(owner) == len(rows) and len(rows):
+            rows[lone_at_edges(owner)] = np.nan
+        return rows
+
+
+def lone_at_edges(sentence_paragraph: Sequence[int]) -> np.ndarray:
+    """Per sentence: whether it is the only sentence of the first or of the last paragraph."""
+    owner = np.asarray(sentence_paragraph, dtype=int)
+    if not len(owner):
+        return np.zeros(0, dtype=bool)
+    alone = np.bincount(owner)[owner] == 1
+    return alone & ((owner == owner.min()) | (owner == owner.max()))
 
 
 class ParagraphFit(UnitFit):

@@ -66,6 +66,10 @@ UNIT_FITS = {
     "paragraph": ("paragraph_fit", "splice_block", "paragraph_splice_logit", "coherence/data/paragraph_model.json"),
 }
 UnitInputs = dict[str, tuple[np.ndarray, list[str]]]
+#: Settings of the unit-fit models fitted here (see their classes): the sentence model reads the closer adjacent
+#: sentence as context too and leaves one-sentence first and last paragraphs to the paragraph evidence (session 8:
+#: out of fold unchanged, sentence-splice reasons on real articles 13.9% -> 9.3%; docs/benchmarks/quality.md).
+UNIT_FIT_PARAMS: dict[str, dict[str, Any]] = {"sentence": {"local_adjacent": True, "skip_lone_edges": True}}
 
 
 def score_signals(
@@ -77,6 +81,9 @@ def score_signals(
     from coherence.embedding import Embedder
 
     scorer = Scorer(embedder=Embedder(cache_dir=cache_dir or None))
+    for kind, params in UNIT_FIT_PARAMS.items():  # the inputs of the models fitted here
+        for name, value in params.items():
+            setattr(getattr(scorer, UNIT_FITS[kind][0]), name, value)
     signals: list[dict[str, float] | None] = []
     vectors: list[np.ndarray | None] = []
     units: list[UnitInputs | None] = []
@@ -162,7 +169,7 @@ def cross_fit_unit_fit(
 
     def fit_on(indices: list[int]) -> UnitFit:
         rows = np.vstack([units[i][kind][0] for i in indices])
-        return cls.fit(rows, np.concatenate([labels[i] for i in indices]))
+        return cls.fit(rows, np.concatenate([labels[i] for i in indices]), **UNIT_FIT_PARAMS.get(kind, {}))
 
     for fold in range(folds):
         model = fit_on([i for i in usable if split_fold(groups[i], folds) != fold])
