@@ -98,7 +98,7 @@ def highlight(text: str, flags: Iterable[Any], field: str = "text") -> str:
     return "".join(out)
 
 
-def _code_spans(escaped: str) -> str:
+def code_spans(escaped: str) -> str:
     """`command` in an already escaped reason as <code> (it can hold no markup of its own)."""
     return re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
 
@@ -150,7 +150,7 @@ def article_html(
         parts.append(f'<p><b>{escape(headline)}</b> <span class="muted">(headline found in the text)</span></p>')
     why = reasons(report, text)
     if why:
-        parts.append('<ul class="why">' + "".join(f"<li>{_code_spans(escape(w))}</li>" for w in why) + "</ul>")
+        parts.append('<ul class="why">' + "".join(f"<li>{code_spans(escape(w))}</li>" for w in why) + "</ul>")
     elif report.quality is not None:
         parts.append('<p class="muted">No defect found.</p>')
     kinds = [f.kind for f in report.flags]

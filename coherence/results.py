@@ -51,18 +51,21 @@ class Results(list):
         return pd.DataFrame(rows)
 
     def by_source(self):
-        """Per source: articles, errors, mean quality, share rejected at the threshold, and the mean
-        share of text flagged as artifacts, off-topic and repeated."""
+        """Per source: articles, errors, articles without a quality (not English prose), mean quality,
+        the share of the source's articles rejected at the threshold (errors aside; the unscored count
+        as rejected), and the mean share of text flagged as artifacts, off-topic and repeated."""
         frame = self.frame()
         if frame.empty:
             return frame
         frame["source"] = frame["source"].fillna("(none)")
         frame["rejected"] = frame["error"].isna() & ~frame["keep"]
+        frame["not_scored"] = frame["error"].isna() & frame["quality"].isna()
         columns = {
             "articles": ("id", "count"),
             "errors": ("error", lambda s: int(s.notna().sum())),
+            "not_scored": ("not_scored", "sum"),
             "mean_quality": ("quality", "mean"),
-            "rejected": ("rejected", "mean"),
+            "rejected_share": ("rejected", "mean"),
         }
         short = {
             "artifact_fraction": "artifacts",
@@ -98,6 +101,7 @@ class Results(list):
 
     def _repr_html_(self) -> str:
         from coherence.explain import reasons
+        from coherence.html_report import code_spans
 
         scored = [r for r in self if r.quality is not None]
         errors = sum(1 for r in self if r.error)
@@ -110,7 +114,7 @@ class Results(list):
         table = self.by_source().to_html(float_format=lambda v: f"{v:.3f}", border=0) if len(self) else ""
         rows = "".join(
             f"<tr><td>{escape(r.id)}</td><td>{escape(str(r.source or ''))}</td><td>{r.quality:.3f}</td>"
-            f"<td style='text-align:left'>{escape('; '.join(reasons(r)[:2]) or '-')}</td></tr>"
+            f"<td style='text-align:left'>{code_spans(escape('; '.join(reasons(r)[:2]) or '-'))}</td></tr>"
             for r in self.worst(10)
         )
         worst = (

@@ -157,3 +157,14 @@ def test_unscored_articles_are_listed_with_why(fixture_reports):
         assert f'<td class="l">{r["id"]}</td>' in section
         why = next(w for w in r["warnings"] if not w.startswith("quality not scored"))
         assert escape(why) in section
+
+
+def test_by_source_says_shares_and_counts_the_unscored(fixture_reports):
+    results = Results(fixture_reports.values())
+    table = results.by_source()
+    row = table.loc["fixture:handwritten"]
+    unscored = sum(1 for r in results if r.quality is None and not r.error)
+    assert row["not_scored"] == unscored == 2
+    assert row["rejected_share"] == sum(1 for r in results if not r.keep and not r.error) / len(results)
+    html = results._repr_html_()
+    assert "rejected_share" in html and "<code>coherence clean</code>" in html and "`" not in html
