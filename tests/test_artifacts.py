@@ -885,3 +885,9 @@ def test_caption_beside_its_photo_credit():
         assert span_of(text, line) not in rule_spans(text), line
     text = "\n\n".join([PROSE, PROSE, caption])  # no credit: not this rule's business
     assert span_of(text, caption) not in rule_spans(text)
+
+
+def test_caption_beside_a_credit_is_one_sentence():
+    line = "The lifeboat looks fine. Read more about it on the harbour blog [Harbour Blog]"
+    text = "\n\n".join([PROSE, line, "Photo credit: Harbour Courier", PROSE])
+    assert span_of(text, line) not in rule_spans(text)

@@ -109,6 +109,8 @@ def _caption_shaped(line: str) -> bool:
     words = line.split()
     if not 3 <= len(words) <= 30 or _REPORTING.search(line) or _QUOTE.search(line) or line.endswith(("?", ":")):
         return False
+    if re.search(r"[.!?][\"'”’]?\s+[\"'“‘]?[A-Z]", line):  # more than one sentence
+        return False
     return not line.endswith(SENTENCE_END + (",", ";"))
 
 

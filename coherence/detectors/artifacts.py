@@ -1406,7 +1406,7 @@ def _credit_block_at_end(text: str, lines: list[Span], flags: list[Flag]) -> lis
 _SCENE_VERBS_SINGULAR = (
     r"speaks|looks on|gestures|poses|arrives|smiles|walks|attends|addresses|holds|stands|sits|greets|shakes hands"
     r"|celebrates|reacts|gathers|marches|listens|departs|delivers|visits|kneels|hugs|carries|waits|prepares"
-    r"|participates|takes part|sings|performs|prays|mourns|inspects|laughs|embraces|salutes|patrols|clashes|chants"
+    r"|participates|takes part|sings|performs|prays|mourns|inspects|embraces|salutes|patrols|clashes|chants"
     r"|receives|is seen|is pictured|is shown|is photographed|is escorted|is greeted|is surrounded"
 )
 _SCENE_VERBS_PLURAL = (
@@ -1476,8 +1476,8 @@ def _present_tense_captions(text: str, lines: list[Span], flags: list[Flag]) -> 
 
 
 def _captions_beside_credits(text: str, lines: list[Span], flags: list[Flag]) -> list[Flag]:
-    """A short unpunctuated line (3-30 words, no verb of saying, quotation, question or colon at the end)
-    right above or below a line the rules flag as a photo credit, below the first line: the photo's caption
+    """A short unpunctuated line (3-30 words, one sentence, no verb of saying, quotation, question or colon at
+    the end) right above or below a line the rules flag as a photo credit, below the first line: the photo's caption
     (or its alt text)."""
     credits = [
         any("credit" in f.reason and f.category == "caption" for f in flags if covers_half([f], s)) for s in lines
@@ -1490,7 +1490,7 @@ def _captions_beside_credits(text: str, lines: list[Span], flags: list[Flag]) ->
         if (
             line.endswith(SENTENCE_END + (",", ";", ":", "?"))
             or _CAPTION_SPEECH.search(line)
-            or _QUOTE_MARK.search(line)
+            or _SPEECH.search(line)  # a quotation, or more than one sentence: prose
         ):
             continue
         if credits[i - 1] or (i + 1 < len(lines) and credits[i + 1]):
