@@ -14,6 +14,7 @@ from coherence.cli_options import (
     _fields,
     _open_input,
     backend_option,
+    checked_output,
     field_options,
     make_scorer,
     model_options,
@@ -38,6 +39,7 @@ def main() -> None:
     "-o",
     "--output",
     required=True,
+    callback=checked_output,
     help="Where to write reports: .jsonl, .jsonl.gz, .parquet, a folder of shards (DIR/) or - (stdout).",
 )
 @click.option("--threshold", default=0.5, show_default=True, help="keep = quality >= threshold.")
@@ -143,8 +145,14 @@ def score(
 @click.option(
     "--clean-text", is_flag=True, help="Add clean_text (artifacts and repeated headlines removed) to kept records."
 )
-@click.option("--kept", "kept_path", required=True, help="Where to write kept records.")
-@click.option("--rejected", "rejected_path", default=None, help="Where to write rejected records, with reasons.")
+@click.option("--kept", "kept_path", required=True, callback=checked_output, help="Where to write kept records.")
+@click.option(
+    "--rejected",
+    "rejected_path",
+    default=None,
+    callback=checked_output,
+    help="Where to write rejected records, with reasons.",
+)
 @click.option(
     "--scores",
     "scores_path",
@@ -306,7 +314,13 @@ def _fit_boilerplate(input_path: str, fields: FieldNames):
 
 @main.command()
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", required=True, help="Where to write {id, title, clean_text} records (or -).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    callback=checked_output,
+    help="Where to write {id, title, clean_text} records (or -).",
+)
 @click.option(
     "--boilerplate", is_flag=True, help="First pass over INPUT: remove lines recurring across a source's articles."
 )
@@ -336,7 +350,9 @@ def clean(input_path, output, boilerplate, text_field, title_field, id_field):
 
 @main.command()
 @click.argument("input_path", metavar="INPUT")
-@click.option("-o", "--output", required=True, help="Where to write the clusters (.jsonl or -).")
+@click.option(
+    "-o", "--output", required=True, callback=checked_output, help="Where to write the clusters (.jsonl or -)."
+)
 @click.option("--threshold", default=0.8, show_default=True, help="Shingle Jaccard for near-duplicate bodies.")
 @field_options
 def duplicates(input_path, output, threshold, text_field, title_field, id_field):

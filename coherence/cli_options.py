@@ -7,7 +7,7 @@ import sys
 import click
 
 from coherence.embedding import DEFAULT_MODEL
-from coherence.io import FieldNames, InputError, read_articles, read_records
+from coherence.io import FieldNames, InputError, check_output_path, read_articles, read_records
 
 
 def _fields(text_field: str, title_field: str, id_field: str) -> FieldNames:
@@ -63,6 +63,16 @@ def make_scorer(model: str, device: str | None, batch_size: int | None, backend:
             raise click.UsageError(str(exc)) from exc
     embedder = Embedder(model, device=device, batch_size=batch_size, backend=backend)
     return Scorer(model=model, device=device, batch_size=batch_size, embedder=embedder)
+
+
+def checked_output(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: refuse an output name whose extension promises a format that is not written."""
+    if value is not None:
+        try:
+            check_output_path(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from exc
+    return value
 
 
 def read_scores(path: str, option: str = "SCORES") -> list[dict]:

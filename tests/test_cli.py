@@ -270,3 +270,15 @@ def test_ids_missing_from_input_are_warned_about(small_corpus, scores, tmp_path)
     assert result.exit_code == 0 and "none of the ids in" in result.stderr
     result = runner.invoke(main, ["plot", "signals", str(scores), "--signal", "qualty", "-o", str(tmp_path / "s.png")])
     assert result.exit_code == 2 and "did you mean quality" in result.output
+
+
+def test_a_csv_output_name_is_refused_before_any_work(small_corpus, scores, tmp_path):
+    runner = CliRunner()
+    for args in (
+        ["filter", str(small_corpus), "--scores", str(scores), "--kept", str(tmp_path / "kept.csv")],
+        ["score", str(small_corpus), "-o", str(tmp_path / "scores.csv")],
+        ["clean", str(small_corpus), "-o", str(tmp_path / "clean.csv")],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "not .csv" in result.output, args
+    assert not list(tmp_path.iterdir())

@@ -149,3 +149,24 @@ def test_writers_round_trip(tmp_path, name):
     back = read_records(tmp_path / name)
     assert [r["id"] for r in back] == ["a", "b"]
     assert back[0]["signals"] == {"x": 1.0} and back[1]["error"] == "bad"
+
+
+def test_parquet_keeps_absent_scalar_columns_absent(tmp_path):
+    path = tmp_path / "kept.parquet"
+    writer = open_writer(path)
+    writer.write({"id": "a", "quality": 0.9, "text": "The ferry left at noon."})  # a filter record: no keep
+    writer.write({"id": "b", "quality": 0.1, "keep": False, "error": None, "source": "s"})  # a report
+    writer.close()
+    kept, report = read_records(path)
+    assert kept == {"id": "a", "quality": 0.9, "text": "The ferry left at noon."}
+    assert report == {"id": "b", "quality": 0.1, "keep": False, "error": None, "source": "s"}
+
+
+def test_output_names_promising_another_format_are_refused():
+    from coherence.io import check_output_path
+
+    for name in ("kept.csv", "out.TSV", "x.txt.gz"):
+        with pytest.raises(ValueError, match="JSON Lines .* or Parquet"):
+            check_output_path(name)
+    for name in ("kept.jsonl", "kept.jsonl.gz", "kept.parquet", "-", "shards/", "kept"):
+        check_output_path(name)

@@ -14,6 +14,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 _SCALAR_COLUMNS = ("id", "quality", "keep", "error", "source")
+#: In a Parquet row's ``data``: the scalar columns the record did not have (they are stored as null).
+_ABSENT = "_absent_columns"
+#: Extensions of formats these writers do not write: refused rather than filled with JSON Lines.
+_NOT_WRITTEN = (".csv", ".tsv", ".txt", ".xlsx", ".xls")
 
 
 class ReportWriter(Protocol):
@@ -52,8 +56,12 @@ class ParquetWriter:
         row = {k: record.get(k) for k in _SCALAR_COLUMNS}
         row["id"] = str(row["id"])
         row["quality"] = None if row["quality"] is None else float(row["quality"])
-        row["keep"] = bool(row["keep"])
-        row["data"] = json.dumps({k: v for k, v in record.items() if k not in _SCALAR_COLUMNS}, ensure_ascii=False)
+        row["keep"] = None if row["keep"] is None else bool(row["keep"])
+        data = {k: v for k, v in record.items() if k not in _SCALAR_COLUMNS}
+        absent = [k for k in _SCALAR_COLUMNS if k not in record]
+        if absent:  # e.g. `coherence filter` records have no keep: read back without one, not keep=False
+            data[_ABSENT] = absent
+        row["data"] = json.dumps(data, ensure_ascii=False)
         self._rows.append(row)
         if len(self._rows) >= self.batch_size:
             self._flush()
@@ -84,6 +92,17 @@ class ParquetWriter:
         self._writer.close()
 
 
+def check_output_path(path: str | Path) -> None:
+    """Raise ValueError for a file name whose extension promises a format that is not written
+    (``kept.csv`` would otherwise hold JSON Lines)."""
+    name = str(path).lower()
+    for suffix in _NOT_WRITTEN:
+        if name.endswith((suffix, suffix + ".gz")):
+            raise ValueError(
+                f"{path}: records are written as JSON Lines (.jsonl, .jsonl.gz) or Parquet (.parquet), not {suffix}"
+            )
+
+
 def open_writer(path: str | Path) -> ReportWriter:
     """A writer for ``path``: Parquet for ``.parquet``, JSON Lines otherwise (``-`` is stdout)."""
     path = str(path)
@@ -108,6 +127,8 @@ def read_records(path: str | Path) -> list[dict[str, Any]]:
         out = []
         for row in pq.read_table(path).to_pylist():
             data = json.loads(row.pop("data") or "{}")
+            for key in data.pop(_ABSENT, []):
+                row.pop(key, None)
             out.append({**row, **data})
         return out
     opener = gzip.open if path.endswith(".gz") else open
