@@ -240,19 +240,28 @@ def cleaning_summary(report: Report) -> str | None:
     if report.quality is None or report.clean_quality is None:
         return None
     quality, cleaned = report.quality, report.clean_quality
-    if cleaned - quality < 0.005:
+    removable = -sum(report.contributions.get(name, 0.0) for name in REMOVABLE_FEATURES)  # log-odds gained
+    if removable < 0.05 and cleaned - quality < 0.005:
         return f"clean_quality {cleaned:.2f}: the same after `coherence clean` (nothing it removes lowers the score)"
+    if cleaned < 0.5:
+        return (
+            f"clean_quality {cleaned:.2f}: damaged even after cleaning (what `coherence clean` removes is worth "
+            f"{removable:+.1f} in log-odds, not enough)"
+        )
     line = f"clean_quality {cleaned:.2f}: the text `coherence clean` leaves scores higher"
-    if cleaned >= 0.5 > quality:
+    if quality < 0.5:
         line += "; cleanable rather than damaged: what pulls the score down is removable"
-    elif cleaned < 0.5:
-        line += "; damaged even after cleaning"
     return line
 
 
 def summary_reasons(report: Report, text: str | None = None) -> list[str]:
     """Kept for compatibility: :func:`reasons`."""
     return reasons(report, text)
+
+
+def _wrap(line: str, width: int, indent: str) -> str:
+    """``line`` wrapped at ``width`` (its own indentation kept), continued with ``indent``."""
+    return textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False)
 
 
 def _unscored_why(report: Report) -> str:
@@ -288,26 +297,28 @@ def explain(report: Report, text: str | None = None, title: str | None = None, w
         lines += [textwrap.fill(w, width, initial_indent="    - ", subsequent_indent="      ") for w in why]
     contributions = [f"{k} {v:+.2f}" for k, v in sorted(report.contributions.items(), key=lambda kv: kv[1]) if v]
     if contributions:
-        lines.append("  log-odds contributions: " + ", ".join(contributions))
+        lines.append(_wrap("  log-odds contributions: " + ", ".join(contributions), width, "    "))
     from coherence.scoring import FEATURES
 
     core = {"headline_similarity", "offtopic_fraction", "artifact_fraction", "duplicate_headline"}
     core |= {signal for signal, _ in FEATURES.values()}
     shown = {k: v for k, v in report.signals.items() if k in core and v == v}
-    lines.append("  signals: " + ", ".join(f"{k}={v:.3g}" for k, v in shown.items()))
+    lines.append(_wrap("  signals: " + ", ".join(f"{k}={v:.3g}" for k, v in shown.items()), width, "    "))
     if len(report.signals) > len(shown):
         lines.append(f"  ({len(report.signals) - len(shown)} more signals in the report: heuristics and corpus counts)")
     lines.append(f"  topic segments: {len(report.segments)}")
     if report.corpus:
-        lines.append("  corpus: " + ", ".join(f"{k}={v}" for k, v in report.corpus.items()))
+        lines.append(_wrap("  corpus: " + ", ".join(f"{k}={v}" for k, v in report.corpus.items()), width, "    "))
     for w in report.warnings:
-        lines.append(f"  warning: {w}")
+        lines.append(_wrap(f"  warning: {w}", width, "    "))
     lines.append(f"  flags ({len(report.flags)}):")
     for f in report.flags:
         label = f.kind + (f"/{f.category}" if f.category else "")
         where = _paragraph_of(text, f.start) if f.field == "text" else None
         para = f", paragraph {where}" if where else ""
-        lines.append(f"    - {label} [{f.field} {f.start}:{f.end}{para}] score {f.score:.2f}: {f.reason}")
+        lines.append(
+            _wrap(f"    - {label} [{f.field} {f.start}:{f.end}{para}] score {f.score:.2f}: {f.reason}", width, "      ")
+        )
         source = text if f.field == "text" else title
         if source is not None:
             quoted = source[f.start : f.end].replace("\n", " ")

@@ -45,3 +45,25 @@ def test_an_unscored_page_of_furniture_is_not_called_foreign():
     flag = Flag("non_english", 0, len(TEXT), 1.0, "mostly German stop words")
     out = explain(Report(id="de", quality=None, flags=[flag], signals={}), TEXT)
     assert "the article is not in English (non_english flag)" in out
+
+
+def test_clean_quality_line_does_not_deny_what_cleaning_removes():
+    report = Report(
+        id="ferry",
+        quality=0.000001,
+        clean_quality=0.0001,
+        signals={"duplicate_headline": 1.0, "content_words": 50.0},
+        contributions={"duplicate_headline": -5.7, "too_short": -9.0},
+        flags=[Flag("duplicate_headline", 0, 10, 0.99, "repeats the title")],
+    )
+    out = explain(report, TEXT)
+    assert "nothing it removes lowers the score" not in out
+    assert "clean_quality 0.00: damaged even after cleaning (what `coherence clean` removes is worth +5.7" in out
+
+
+def test_explain_lines_fit_the_width():
+    signals = {f"signal_number_{i}": 0.123456 for i in range(30)} | {"headline_similarity": 0.5}
+    flag = Flag("offtopic", 0, 40, 0.9, "paragraph similarity to the rest of the article 0.06 " * 4)
+    report = Report(id="wide", quality=0.4, clean_quality=0.4, signals=signals, flags=[flag])
+    out = explain(report, TEXT, width=100)
+    assert max(len(line) for line in out.splitlines()) <= 100
