@@ -128,7 +128,7 @@ def article_html(
     max_chars: int = 30_000,
 ) -> str:
     """One article: quality, reasons, flagged spans highlighted (and its drift plot when available)."""
-    from coherence.explain import reasons
+    from coherence.explain import cleaning_summary, reasons
 
     report = _as_report(report)
     analysis = getattr(report, "analysis", None)
@@ -153,6 +153,9 @@ def article_html(
         parts.append('<ul class="why">' + "".join(f"<li>{code_spans(escape(w))}</li>" for w in why) + "</ul>")
     elif report.quality is not None:
         parts.append('<p class="muted">No defect found.</p>')
+    cleaning = cleaning_summary(report)
+    if cleaning and why:
+        parts.append(f'<p class="muted">{code_spans(escape(cleaning))}</p>')
     kinds = [f.kind for f in report.flags]
     if text is not None:
         shown = text if len(text) <= max_chars else text[:max_chars]

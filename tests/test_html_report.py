@@ -168,3 +168,9 @@ def test_by_source_says_shares_and_counts_the_unscored(fixture_reports):
     assert row["rejected_share"] == sum(1 for r in results if not r.keep and not r.error) / len(results)
     html = results._repr_html_()
     assert "rejected_share" in html and "<code>coherence clean</code>" in html and "`" not in html
+
+
+def test_article_view_says_what_cleaning_would_leave(fixture_reports, fixture_articles):
+    html = article_html(fixture_reports["seed-like"], fixture_articles["seed-like"]["text"], plot=False)
+    clean = fixture_reports["seed-like"].clean_quality
+    assert f"clean_quality {clean:.2f}: the text <code>coherence clean</code> leaves scores higher" in html
