@@ -341,6 +341,13 @@ def corpus_report(
             titles[str(r["id"])] = r["headline"].get("text")
 
     unscored = len(ok) - len(qualities)  # not English prose: no quality, never kept
+    cleanable = sum(
+        1
+        for r in ok
+        if _num(r.get("quality")) is not None
+        and r["quality"] < threshold
+        and (_num(r.get("clean_quality")) or 0.0) >= threshold
+    )
     cards = [
         ("articles", f"{len(records):,}"),
         ("scored", f"{len(qualities):,}"),
@@ -348,6 +355,7 @@ def corpus_report(
         ("errors", f"{errors:,}"),
         (f"kept (quality ≥ {threshold:g})", f"{kept:,}"),
         ("rejected" + (" (with the not scored)" if unscored else ""), f"{len(ok) - kept:,}"),
+        (f"of them cleanable (clean_quality ≥ {threshold:g})", f"{cleanable:,}"),
         ("mean quality", _f(_mean(qualities))),
         ("median quality", _f(sorted(qualities)[len(qualities) // 2] if qualities else None)),
     ]

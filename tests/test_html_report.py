@@ -127,6 +127,8 @@ def test_summary_counts_articles_without_a_quality_apart(fixture_reports):
     cards = dict(re.findall(r"<div class='card'>([^<]+)<b>([^<]+)</b></div>", page))
     assert cards["scored"] == str(len(scored))
     assert cards["not scored (not English prose)"] == str(len(unscored))
+    cleanable = [r for r in scored if r["quality"] < 0.5 <= r["clean_quality"]]
+    assert cleanable and cards["of them cleanable (clean_quality ≥ 0.5)"] == str(len(cleanable))
     german = next(r for r in unscored)
     row = re.search(rf"<tr><td class=\"l\">{re.escape(german['source'] or '(none)')}</td>(.*?)</tr>", page).group(1)
     cells = re.findall(r"<td>([^<]*)</td>", row)
