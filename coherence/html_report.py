@@ -73,9 +73,10 @@ def _as_report(report: Report | Mapping[str, Any]) -> Report:
     return report if isinstance(report, Report) else Report.from_dict(dict(report))
 
 
-def quality_badge(quality: float | None) -> str:
+def quality_badge(quality: float | None, error: str | None = None) -> str:
+    """The quality as a coloured badge; "error", or "not scored" for text that is not English prose."""
     if quality is None:
-        return '<span class="q" style="background:#888">error</span>'
+        return f'<span class="q" style="background:#888">{"error" if error else "not scored"}</span>'
     hue = int(120 * max(0.0, min(1.0, quality)))  # red 0 .. green 120
     return f'<span class="q" style="background:hsl({hue},60%,40%)">{quality:.2f}</span>'
 
@@ -135,7 +136,7 @@ def article_html(
     if analysis is not None:
         text = analysis.article.text if text is None else text
         title = analysis.article.title if title is None else title
-    head = [f"<h3>{quality_badge(report.quality)} {escape(str(report.id))}"]
+    head = [f"<h3>{quality_badge(report.quality, report.error)} {escape(str(report.id))}"]
     if report.source:
         head.append(f' <span class="muted">{escape(str(report.source))}</span>')
     head.append("</h3>")

@@ -176,3 +176,10 @@ def test_article_view_says_what_cleaning_would_leave(fixture_reports, fixture_ar
     html = article_html(fixture_reports["seed-like"], fixture_articles["seed-like"]["text"], plot=False)
     clean = fixture_reports["seed-like"].clean_quality
     assert f"clean_quality {clean:.2f}: the text <code>coherence clean</code> leaves scores higher" in html
+
+
+def test_badge_of_an_unscored_article_is_not_error(fixture_reports):
+    html = article_html(fixture_reports["mostly-links"], plot=False)
+    assert ">not scored</span>" in html and ">error</span>" not in html
+    failed = article_html({"id": "x", "quality": None, "error": "record x: empty text"}, plot=False)
+    assert ">error</span>" in failed
