@@ -216,3 +216,21 @@ def test_resume_refuses_records_that_do_not_match_the_written_ones():
         _index_written(CorpusIndex(), prepared, written)
     with pytest.raises(ResumeError, match="do not match the input"):
         _index_written(CorpusIndex(), prepared[:1], written)
+
+
+def test_the_read_emits_chunks_from_the_first_record_and_drops_the_written_ones(tmp_path, ray_cluster, monkeypatch):
+    import coherence.engine.ray as engine
+
+    corpus = _corpus_with_repeats(tmp_path)
+    ids = [a.id for a in read_articles(corpus)]
+    monkeypatch.setattr(engine, "_BLOCK_BYTES", 1)  # a block for every chunk: they stream to the actors
+
+    def chunk_ids(**kwargs) -> list[list[str]]:
+        dataset = engine._read_chunks(ray_cluster, str(corpus), DEFAULT_FIELDS, SHARD_SIZE, **kwargs).materialize()
+        assert dataset.num_blocks() == len(ids[kwargs.get("start", 0) : kwargs.get("stop")]) // SHARD_SIZE
+        return [[row["id"] for row in json.loads(r["articles"])] for r in dataset.iter_rows()]
+
+    every = [ids[i : i + SHARD_SIZE] for i in range(0, len(ids), SHARD_SIZE)]
+    assert chunk_ids() == every
+    assert chunk_ids(start=2 * SHARD_SIZE) == every[2:]  # what a resumed run scores
+    assert chunk_ids(stop=2 * SHARD_SIZE) == every[:2]  # what it indexes again

@@ -192,6 +192,10 @@ def _actors(ray, actors: int | None, reserved_cpus: float) -> tuple[int, float, 
 
 
 _READER_CPUS = 0.5
+# Blocks of about a MiB (a few chunks of news articles), not Ray Data's 128 MiB: the one read task
+# emits a block as soon as it has one, so the actors score in parallel and the driver writes (and
+# keeps, if interrupted) shards while the input is still being read.
+_BLOCK_BYTES = 1 << 20
 _UPSTREAM_READ_CPUS = 1.0  # a Ray Data read task's default: left free so a streamed read can run
 
 
@@ -201,6 +205,7 @@ def _read_chunks(ray, input_path: str, fields: FieldNames, chunk_size: int, star
 
     DataContext.get_current().execution_options.preserve_order = True
     paths = ray.data.from_items([{"path": str(Path(input_path).resolve())}])
+    paths.context.target_max_block_size = _BLOCK_BYTES  # this pipeline's own copy of the context
     return paths.map_batches(
         _ReadChunks,
         fn_constructor_kwargs={"fields": fields, "chunk_size": chunk_size, "start": start, "stop": stop},
