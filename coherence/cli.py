@@ -281,6 +281,8 @@ def explain(target, scores_path, input_path, text_field, title_field, id_field, 
         raise click.UsageError(f"{target!r} is neither a readable article file nor an id found in --input")
     if input_path and article is None:
         _warn(f"no article with id {target!r} in {input_path}: flagged passages are not quoted")
+    elif scores_path and not input_path:
+        click.echo("note: add --input CORPUS to quote the flagged passages and number paragraphs", err=True)
     text = getattr(article, "text", None)
     title = getattr(article, "title", None)
     click.echo(render(report, text=text, title=title))

@@ -282,3 +282,8 @@ def test_a_csv_output_name_is_refused_before_any_work(small_corpus, scores, tmp_
         result = runner.invoke(main, args)
         assert result.exit_code == 2 and "not .csv" in result.output, args
     assert not list(tmp_path.iterdir())
+
+
+def test_explain_from_scores_alone_says_how_to_quote(scores):
+    result = CliRunner().invoke(main, ["explain", "seed-like", "--scores", str(scores)])
+    assert result.exit_code == 0 and "add --input CORPUS to quote" in result.stderr
