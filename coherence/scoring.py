@@ -83,6 +83,20 @@ def thin_paragraphs(signals: dict[str, float]) -> float:
     return min(1.0, max(0.0, (high - per_paragraph) / (high - low)))
 
 
+#: ``topic_outlier`` counts the least related paragraph's similarity to the rest as low below
+#: ``a - b * ln(content paragraphs)`` (:func:`topic_outlier`): the least of n similarities falls with n in intact
+#: articles (clean training medians 0.59 at 2 paragraphs, 0.25 at 10-19), while a spliced block's stays near 0.1
+#: (session 8, part 2; a fixed 0.6 before, which listed the reason on 89% of clean 10-19-paragraph articles).
+TOPIC_OUTLIER_BELOW = (0.65, 0.1)
+
+
+def topic_outlier(signals: dict[str, float]) -> float:
+    """How far the least related paragraph's similarity to the rest (``min_topic_similarity``) falls below what an
+    intact article with as many paragraphs has (:data:`TOPIC_OUTLIER_BELOW`); 0 when not measured."""
+    a, b = TOPIC_OUTLIER_BELOW
+    return _hinge(signals, "min_topic_similarity", a - b * math.log(max(_get(signals, "paragraphs", 1.0), 1.0)))
+
+
 def _disorder(signals: dict[str, float]) -> float:
     """Both order signals say "out of order": the own order not among the best of its paragraphs' orders
     (:data:`ORDER_Z_BELOW`) times the position probe's correlation short of a perfect 1."""
@@ -104,7 +118,7 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
     "duplicate_headline": ("duplicate_headline", lambda s: min(_get(s, "duplicate_headline"), 2.0)),
     "duplicate_text_fraction": ("duplicate_text_fraction", lambda s: _get(s, "duplicate_text_fraction")),
     "headline_mismatch": ("headline_similarity", lambda s: _hinge(s, "headline_similarity", 0.5)),
-    "topic_outlier": ("min_topic_similarity", lambda s: _hinge(s, "min_topic_similarity", 0.6)),
+    "topic_outlier": ("min_topic_similarity", topic_outlier),
     "sentence_outlier": ("min_sentence_similarity", lambda s: _hinge(s, "min_sentence_similarity", 0.15)),
     "lead_gap": ("lead_headline_gap", lambda s: _get(s, "lead_headline_gap")),
     "low_cohesion": ("mean_neighbour_similarity", lambda s: _hinge(s, "mean_neighbour_similarity", 0.3)),
@@ -141,8 +155,12 @@ FEATURES: dict[str, tuple[str, Callable[[dict[str, float]], float]]] = {
 FEATURE_PARTS: dict[str, str] = {"paragraph_disorder_thin": "paragraph_disorder"}
 
 #: The version :func:`coherence.training.train` writes in a model's JSON (4: ``paragraph_disorder`` split by
-#: FEATURE_PARTS; an older model's ``paragraph_disorder`` reads both parts).
-MODEL_VERSION = 4
+#: FEATURE_PARTS; an older model's ``paragraph_disorder`` reads both parts. 5: ``topic_outlier``'s cut falls with
+#: the paragraph count; an older model's reads the fixed cut it was fitted with, :data:`OLD_TOPIC_OUTLIER_BELOW`).
+MODEL_VERSION = 5
+
+#: ``topic_outlier``'s cut in models of version 4 or older.
+OLD_TOPIC_OUTLIER_BELOW = 0.6
 
 #: Features that measure only defects ``coherence clean`` removes, with the flag kind each counts
 #: (one of :data:`coherence.cleaning.REMOVED_KINDS`).
@@ -212,7 +230,8 @@ class QualityModel:
         Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
 
     def logit(self, signals: dict[str, float]) -> tuple[float, dict[str, float]]:
-        if self.meta.get("version", MODEL_VERSION) < MODEL_VERSION:
+        version = self.meta.get("version", MODEL_VERSION)
+        if version < 4:
             # fitted before FEATURE_PARTS split its features: each whole reads its parts too
             features = quality_features(signals, sorted(set(self.features) | set(FEATURE_PARTS)))
             for part, whole in FEATURE_PARTS.items():
@@ -221,6 +240,8 @@ class QualityModel:
                     features[whole] += value
         else:
             features = quality_features(signals, self.features)
+        if version < 5 and "topic_outlier" in features:
+            features["topic_outlier"] = _hinge(signals, "min_topic_similarity", OLD_TOPIC_OUTLIER_BELOW)
         short = short_article(signals) if self.short_weights else 0.0
         contributions: dict[str, float] = {}
         for name, value in features.items():

@@ -308,6 +308,33 @@ def test_a_model_fitted_before_the_split_reads_the_whole_order_evidence():
     assert new.logit(signals)[1] == {"paragraph_disorder": pytest.approx(-2.0 * whole * (1 - thin))}
 
 
+def test_topic_outlier_cut_falls_with_the_paragraph_count():
+    from coherence.scoring import TOPIC_OUTLIER_BELOW
+
+    def outlier(similarity: float, paragraphs: float) -> float:
+        signals = {"min_topic_similarity": similarity, "paragraphs": paragraphs}
+        return quality_features(signals, ["topic_outlier"])["topic_outlier"]
+
+    a, b = TOPIC_OUTLIER_BELOW
+    assert outlier(0.35, 2.0) == pytest.approx(a - b * math.log(2.0) - 0.35)
+    assert outlier(0.4, 2.0) > outlier(0.4, 6.0) > outlier(0.4, 16.0) == 0.0  # the least of many is lower
+    assert outlier(0.05, 20.0) > 0.25  # a paragraph unrelated to the rest counts at any length
+    assert outlier(0.35, 1.0) == pytest.approx(a - 0.35)
+    assert outlier(math.nan, 4.0) == 0.0
+
+
+def test_a_model_fitted_before_version_5_reads_the_fixed_topic_outlier_cut():
+    from coherence.scoring import OLD_TOPIC_OUTLIER_BELOW
+
+    fitted = {"intercept": 3.0, "weights": {"topic_outlier": -2.0}}
+    old = QualityModel.from_dict({"version": 4, **fitted})
+    new = QualityModel.from_dict({"version": 5, **fitted})
+    signals = {"min_topic_similarity": 0.3, "paragraphs": 16.0}
+    assert old.logit(signals)[1] == {"topic_outlier": pytest.approx(-2.0 * (OLD_TOPIC_OUTLIER_BELOW - 0.3))}
+    assert new.logit(signals)[1]["topic_outlier"] == pytest.approx(-2.0 * quality_features(signals)["topic_outlier"])
+    assert new.logit(signals)[1]["topic_outlier"] > old.logit(signals)[1]["topic_outlier"]
+
+
 def test_real_reason_counts_use_the_reason_threshold():
     from benchmarks.quality.real_reasons import count_reasons, judged_ids
     from coherence.explain import MIN_CONTRIBUTION
@@ -318,6 +345,6 @@ def test_real_reason_counts_use_the_reason_threshold():
         ("golbeck", {"sentence_splice": -2.0}),
     ]
     table = count_reasons(rows)
-    assert table["horne"] == {"articles": 2, "order": 1, "sentence_splice": 0}
-    assert table["all"] == {"articles": 3, "order": 1, "sentence_splice": 1}
+    assert table["horne"] == {"articles": 2, "order": 1, "sentence_splice": 0, "topic_outlier": 0}
+    assert table["all"] == {"articles": 3, "order": 1, "sentence_splice": 1, "topic_outlier": 0}
     assert "fnn/BuzzFeed_Fake_13" in judged_ids()  # the hand-checked records are left out

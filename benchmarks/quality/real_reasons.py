@@ -1,4 +1,4 @@
-"""Dev check: how often real articles get an order or a sentence-splice reason.
+"""Dev check: how often real articles get an order, a sentence-splice or a topic-outlier reason.
 
     python -m benchmarks.quality.real_reasons --data ../shared/data [--model Q.json --position-model P.json
         --sentence-model S.json --paragraph-model R.json] [--training-signals signals.jsonl]
@@ -6,7 +6,8 @@
 Scores the real corpora's records that nobody judged by hand (every id in
 ``benchmarks/quality/judgements*.json`` is left out, so the hand check stays unseen) and counts the
 articles whose quality model contribution of ``paragraph_disorder`` ("the paragraphs may be out of
-order") or ``sentence_splice`` ("one sentence reads as if spliced in") is a reason, i.e. at most
+order"), ``sentence_splice`` ("one sentence reads as if spliced in") or ``topic_outlier`` ("its least related
+paragraph has similarity ...") is a reason, i.e. at most
 ``-coherence.explain.MIN_CONTRIBUTION``. Most of these articles are intact, so a lower share is better
 as long as the training split's out-of-fold detection holds (``python -m coherence.training.train``).
 With ``--training-signals`` (a training run's ``--signals-file``) the same shares are given for the
@@ -39,7 +40,7 @@ CORPORA: dict[str, int | None] = {
     "fnc1_bodies": 600,
 }
 #: The features whose reasons are counted: name in the table -> quality feature.
-COUNTED = {"order": "paragraph_disorder", "sentence_splice": "sentence_splice"}
+COUNTED = {"order": "paragraph_disorder", "sentence_splice": "sentence_splice", "topic_outlier": "topic_outlier"}
 JUDGEMENTS = ("judgements.json", "judgements_cleaned.json")
 
 
@@ -124,7 +125,8 @@ def training_rows(path: str | Path, model: QualityModel) -> list[tuple[str, dict
 
 
 def render(table: dict[str, dict[str, int]]) -> str:
-    lines = ["| corpus | articles | " + " | ".join(f"{n} reason" for n in COUNTED) + " |", "|---|---|---|---|"]
+    header = "| corpus | articles | " + " | ".join(f"{n} reason" for n in COUNTED) + " |"
+    lines = [header, "|---|---|" + "---|" * len(COUNTED)]
     for group, entry in table.items():
         n = entry["articles"]
         cells = [f"{entry[name]} ({100 * entry[name] / max(n, 1):.1f}%)" for name in COUNTED]
