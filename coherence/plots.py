@@ -210,7 +210,9 @@ def drift_plot(report: Any, *, unit: str | None = None, figsize=(11, 4.8)) -> Fi
             ax.axvline(
                 s - 0.5, color=COLORS["boundary"], ls="-.", lw=1.2, label="topic segment boundary" if k <= 1 else None
             )
-    ax.set_ylim(-0.1, 1.05)
+    plotted = [y for line in ax.get_lines() for y in np.asarray(line.get_ydata(), dtype=float)]
+    low = min(-0.1, np.nanmin(plotted) - 0.1) if plotted else -0.1  # no point is cut off; markers go below
+    ax.set_ylim(low, 1.05)
     ax.axhline(0, color="#999999", lw=0.6)
     starts_at = [sp.start for sp in spans]
     marks = {
@@ -227,7 +229,7 @@ def drift_plot(report: Any, *, unit: str | None = None, figsize=(11, 4.8)) -> Fi
         for f in flags:
             gap = min(max(sum(1 for st in starts_at if st < f["start"]) - 0.5, -0.45), n - 0.55)
             gaps[gap] = gaps.get(gap, 0) + 1
-        y = -0.065 + 0.04 * row
+        y = low + 0.035 + 0.04 * row
         row += 1
         ax.scatter(
             list(gaps),

@@ -149,3 +149,17 @@ def test_signal_panels_of_quality_have_values_and_a_typo_is_an_error(fixture_rep
     assert labels == [f"fixture:handwritten (n={scored} of {len(reports)})"]
     with pytest.raises(ValueError, match="did you mean headline_similarity"):
         plots.signal_distributions(reports, signals=("headline_simil",))
+
+
+def test_drift_plot_never_cuts_off_a_negative_similarity(fixture_reports):
+    import dataclasses
+
+    report = fixture_reports["seed-like"]
+    flipped = dataclasses.replace(report.analysis, headline_vector=-report.analysis.headline_vector)
+    ax = plots.drift_plot(dataclasses.replace(report, analysis=flipped)).axes[0]
+    lowest = min(min(line.get_ydata()) for line in ax.get_lines() if line.get_label().startswith("similarity"))
+    assert lowest < -0.3  # the headline line, turned negative
+    bottom = ax.get_ylim()[0]
+    assert bottom < lowest
+    markers = [c for c in ax.collections if c.get_label().startswith("artifact line")]
+    assert markers and all(bottom < y < lowest for _, y in markers[0].get_offsets())  # under every point
