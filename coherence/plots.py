@@ -85,7 +85,7 @@ def _title(report: Any, what: str) -> str:
         headline = analysis.headline.text
     elif getattr(report, "headline", None):
         headline = report.headline["text"]
-    name = f"“{_short(headline, 60)}”" if headline else f"article {report.id}"
+    name = f"{_short(str(report.id), 40)} “{_short(headline, 50)}”" if headline else f"article {report.id}"
     quality = "" if report.quality is None else f"  (quality {report.quality:.2f})"
     return f"{what}: {name}{quality}"
 

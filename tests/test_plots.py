@@ -163,3 +163,9 @@ def test_drift_plot_never_cuts_off_a_negative_similarity(fixture_reports):
     assert bottom < lowest
     markers = [c for c in ax.collections if c.get_label().startswith("artifact line")]
     assert markers and all(bottom < y < lowest for _, y in markers[0].get_offsets())  # under every point
+
+
+def test_article_plot_titles_name_the_article_id(fixture_reports):
+    report = fixture_reports["spliced-paragraph"]
+    for draw in (plots.drift_plot, plots.similarity_heatmap, plots.unit_map):
+        assert "spliced-paragraph “" in draw(report).axes[0].get_title(loc="left")
