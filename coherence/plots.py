@@ -462,8 +462,9 @@ def signal_distributions(
         ax.tick_params(axis="y", labelsize=8)
     for k in range(len(signals), nrows * cols):
         axes[k // cols][k % cols].set_visible(False)
+    shown = f"; the {len(names)} largest of {len(groups)} {by}s" if len(groups) > len(names) else ""
     fig.suptitle(
-        f"Signals per {by} (n: articles with a value; dots: each article, where a {by} has 30 or fewer)",
+        f"Signals per {by} (n: articles with a value; dots: each article, where a {by} has 30 or fewer{shown})",
         x=0.01,
         ha="left",
         fontsize=11,

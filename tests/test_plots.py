@@ -169,3 +169,9 @@ def test_article_plot_titles_name_the_article_id(fixture_reports):
     report = fixture_reports["spliced-paragraph"]
     for draw in (plots.drift_plot, plots.similarity_heatmap, plots.unit_map):
         assert "spliced-paragraph “" in draw(report).axes[0].get_title(loc="left")
+
+
+def test_signal_plot_says_when_it_shows_only_the_largest_groups(fixture_reports):
+    reports = [{**r.to_dict(), "source": f"site{i}"} for i, r in enumerate(fixture_reports.values())]
+    fig = plots.signal_distributions(reports, max_groups=4)
+    assert f"the 4 largest of {len(reports)} sources" in fig._suptitle.get_text()
