@@ -42,7 +42,9 @@ def main() -> None:
     callback=checked_output,
     help="Where to write reports: .jsonl, .jsonl.gz, .parquet, a folder of shards (DIR/) or - (stdout).",
 )
-@click.option("--threshold", default=0.5, show_default=True, help="keep = quality >= threshold.")
+@click.option(
+    "--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="keep = quality >= threshold."
+)
 @field_options
 @model_options
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on when stderr is a terminal).")
@@ -122,10 +124,16 @@ def score(
 
 @main.command()
 @click.argument("input_path", metavar="INPUT")
-@click.option("--min-quality", default=0.5, show_default=True, help="Reject articles below this quality.")
+@click.option(
+    "--min-quality",
+    default=0.5,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Reject articles below this quality.",
+)
 @click.option(
     "--min-clean-quality",
-    type=float,
+    type=click.FloatRange(0, 1),
     default=None,
     help="Reject articles whose text after `coherence clean` scores below this (clean_quality); "
     "with --min-quality 0 and --clean-text it keeps cleanable articles, cleaned.",
@@ -355,7 +363,13 @@ def clean(input_path, output, boilerplate, text_field, title_field, id_field):
 @click.option(
     "-o", "--output", required=True, callback=checked_output, help="Where to write the clusters (.jsonl or -)."
 )
-@click.option("--threshold", default=0.8, show_default=True, help="Shingle Jaccard for near-duplicate bodies.")
+@click.option(
+    "--threshold",
+    default=0.8,
+    show_default=True,
+    type=click.FloatRange(0, 1),
+    help="Shingle Jaccard for near-duplicate bodies.",
+)
 @field_options
 def duplicates(input_path, output, threshold, text_field, title_field, id_field):
     """Find exact and near-duplicate articles and shared headlines in INPUT (MinHash LSH, one pass).

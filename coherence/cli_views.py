@@ -97,7 +97,9 @@ _article_command("units", "The units of one article of INPUT in 2-D (PCA), colou
 @plot.command()
 @click.argument("scores_path", metavar="SCORES")
 @_OUTPUT
-@click.option("--threshold", default=0.5, show_default=True, help="The keep threshold to draw.")
+@click.option(
+    "--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="The keep threshold to draw."
+)
 def quality(scores_path, output, threshold):
     """Histogram of quality in SCORES (from `coherence score`), with the keep threshold."""
     from coherence.plots import quality_histogram
@@ -125,7 +127,9 @@ def signals(scores_path, output, signals, by):
 @click.argument("input_path", metavar="INPUT")
 @_OUTPUT
 @click.option("--color-by", type=click.Choice(["quality", "source"]), default="quality", show_default=True)
-@click.option("--limit", default=1000, show_default=True, help="Score at most this many articles.")
+@click.option(
+    "--limit", default=1000, show_default=True, type=click.IntRange(min=1), help="Score at most this many articles."
+)
 @field_options
 @model_options
 @backend_option
@@ -145,8 +149,16 @@ def articles(
 @click.argument("scores_path", metavar="SCORES")
 @click.option("-o", "--output", required=True, help="The HTML file to write.")
 @click.option("--input", "input_path", default=None, help="The articles, to show their text with flags highlighted.")
-@click.option("--threshold", default=0.5, show_default=True, help="Keep threshold for the summary.")
-@click.option("--worst", default=25, show_default=True, help="How many lowest-quality articles to show.")
+@click.option(
+    "--threshold", default=0.5, show_default=True, type=click.FloatRange(0, 1), help="Keep threshold for the summary."
+)
+@click.option(
+    "--worst",
+    default=25,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many lowest-quality articles to show.",
+)
 @click.option("--title", default="coherence report", show_default=True, help="The report's title.")
 @field_options
 def report(scores_path, output, input_path, threshold, worst, title, text_field, title_field, id_field):

@@ -287,3 +287,25 @@ def test_a_csv_output_name_is_refused_before_any_work(small_corpus, scores, tmp_
 def test_explain_from_scores_alone_says_how_to_quote(scores):
     result = CliRunner().invoke(main, ["explain", "seed-like", "--scores", str(scores)])
     assert result.exit_code == 0 and "add --input CORPUS to quote" in result.stderr
+
+
+def test_out_of_range_numbers_are_usage_errors(small_corpus, scores, tmp_path):
+    runner = CliRunner()
+    for args in (
+        ["report", str(scores), "-o", str(tmp_path / "r.html"), "--worst", "-1"],
+        ["report", str(scores), "-o", str(tmp_path / "r.html"), "--threshold", "50"],
+        [
+            "filter",
+            str(small_corpus),
+            "--scores",
+            str(scores),
+            "--kept",
+            str(tmp_path / "k.jsonl"),
+            "--min-quality",
+            "60",
+        ],
+        ["plot", "quality", str(scores), "-o", str(tmp_path / "q.png"), "--threshold", "-0.5"],
+    ):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "is not in the range" in result.output, args
+    assert not list(tmp_path.iterdir())
