@@ -162,7 +162,12 @@ class Scorer:
         return next(self.score_many([article]))
 
     def score_many(
-        self, articles: Iterable[ArticleLike], fields: FieldNames = DEFAULT_FIELDS, *, skip: int = 0
+        self,
+        articles: Iterable[ArticleLike],
+        fields: FieldNames = DEFAULT_FIELDS,
+        *,
+        skip: int = 0,
+        written: Iterable[dict[str, Any]] | None = None,
     ) -> Iterator[Report]:
         """Stream one report per input, in input order; bad records get a report with ``error``.
 
@@ -171,16 +176,23 @@ class Scorer:
 
         The first ``skip`` records yield no report: they are read, prepared and added to the corpus
         index but not embedded, so the reports that follow are those of a full run (resume).
+        ``written``, the reports an interrupted run wrote for them, says which it indexed (those
+        without an error); a record whose id is not the written one raises :class:`WrittenMismatch`.
         Until the iteration ends, numpy's BLAS uses ``blas_threads`` threads in the whole process.
         """
         with blas_threads(self.blas_threads):
-            yield from self._score_many(articles, fields, skip)
+            yield from self._score_many(articles, fields, skip, written)
 
-    def _score_many(self, articles: Iterable[ArticleLike], fields: FieldNames, skip: int) -> Iterator[Report]:
+    def _score_many(
+        self, articles: Iterable[ArticleLike], fields: FieldNames, skip: int, written: Iterable[dict] | None
+    ) -> Iterator[Report]:
         seen_ids: dict[str, int] = {}
         numbered = (self._as_article(item, n, fields, seen_ids) for n, item in enumerate(articles, start=1))
         index = CorpusIndex(threshold=self.corpus_threshold) if self.corpus_duplicates else None
+        written_records = iter(written) if written is not None else None
         for item in itertools.islice(numbered, skip):
+            if written_records is not None and _written_with_error(item, next(written_records, None)):
+                continue
             if index is not None and isinstance(item, Article):
                 analysis = self._prepare_safely(item)
                 if isinstance(analysis, Analysis):
@@ -435,6 +447,18 @@ class Scorer:
 
 def _position(flag: Flag) -> tuple[int, int]:
     return flag.start, flag.end
+
+
+class WrittenMismatch(ValueError):
+    """The records an interrupted run wrote are not the first records of this input."""
+
+
+def _written_with_error(item: Article | RecordError, record: dict[str, Any] | None) -> bool:
+    """Whether the interrupted run's report for ``item`` is an error (then it was not indexed)."""
+    if record is None or record.get("id") != item.id:
+        found = "nothing" if record is None else repr(record.get("id"))
+        raise WrittenMismatch(f"record {item.id!r} of the input was written as {found}")
+    return record.get("error") is not None
 
 
 def _add_to_corpus(index: CorpusIndex, report: Report) -> None:

@@ -198,3 +198,22 @@ def test_non_english_and_non_text_articles_get_no_quality_score(fixture_reports)
         assert rescore(report.to_dict(), QualityModel.load())["quality"] is None
     english = fixture_reports["clean-economy"].to_dict()
     assert rescore(english, QualityModel.load())["quality"] == english["quality"]
+
+
+def test_resume_indexes_only_the_records_the_interrupted_run_indexed(scorer, fixture_articles):
+    from coherence.scorer import WrittenMismatch
+
+    article = next(iter(fixture_articles.values()))
+    first, again = {**article, "id": "first"}, {**article, "id": "again"}
+    full = list(scorer.score_many([first, again]))
+    assert full[1].corpus["duplicate_of"] == "first"
+
+    # the interrupted run wrote "first" without an error: it was indexed, so "again" is its duplicate
+    resumed = list(scorer.score_many([first, again], skip=1, written=[{"id": "first", "error": None}]))
+    assert [r.id for r in resumed] == ["again"] and resumed[0].corpus["duplicate_of"] == "first"
+    # it wrote "first" as an error record: an uninterrupted run never indexed it, nor may the resumed one
+    failed = [{"id": "first", "error": "record 'first': analysis failed"}]
+    resumed = list(scorer.score_many([first, again], skip=1, written=failed))
+    assert resumed[0].corpus["duplicate_of"] is None
+    with pytest.raises(WrittenMismatch, match="'first'.*'other'"):
+        list(scorer.score_many([first, again], skip=1, written=[{"id": "other", "error": None}]))

@@ -337,17 +337,25 @@ def run_local(
         return sharded.finished
     scorer.chunk_size = sharded.chunk_size
     writer = sharded.writer()
-    reports = scorer.score_many(articles, skip=sharded.skip)
+    from coherence.scorer import WrittenMismatch
+
+    written = iter_shard_records(sharded.directory) if sharded.skip else None
+    reports = scorer.score_many(articles, skip=sharded.skip, written=written)
     bar = progress_bar(progress, sharded.skip)
     errors = 0
     with sigterm_as_interrupt():
-        for n, report in enumerate(reports, start=1):
-            writer.write(report.to_dict())
-            errors += report.error is not None
-            if n % sharded.chunk_size == 0:
-                release_free_heap()
-            if bar is not None:
-                bar.update(1)
+        try:
+            for n, report in enumerate(reports, start=1):
+                writer.write(report.to_dict())
+                errors += report.error is not None
+                if n % sharded.chunk_size == 0:
+                    release_free_heap()
+                if bar is not None:
+                    bar.update(1)
+        except WrittenMismatch as exc:
+            raise ResumeError(
+                f"the records already written do not match the input ({exc}); run without --resume to start over"
+            ) from exc
         writer.close()
     if bar is not None:
         bar.close()
