@@ -309,3 +309,27 @@ def test_out_of_range_numbers_are_usage_errors(small_corpus, scores, tmp_path):
         result = runner.invoke(main, args)
         assert result.exit_code == 2 and "is not in the range" in result.output, args
     assert not list(tmp_path.iterdir())
+
+
+def test_score_summary_counts_kept_below_unscored_and_errors(small_corpus, tmp_path):
+    french = {
+        "id": "en-francais",
+        "title": "Le conseil municipal vote le budget",
+        "text": "Le conseil municipal a voté mardi soir le budget de la ville pour l'année prochaine.\n\n"
+        "Les élus de l'opposition ont dénoncé une hausse des impôts locaux qu'ils jugent injuste.\n\n"
+        "Le maire a répondu que les travaux de la nouvelle école ne pouvaient plus attendre.",
+    }
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(small_corpus.read_text(encoding="utf-8") + json.dumps(french) + "\n", encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    result = CliRunner().invoke(main, ["score", str(corpus), "-o", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    records = read_records(out)
+    kept = sum(bool(r.get("keep")) for r in records)
+    unscored = [r["id"] for r in records if r.get("error") is None and r.get("quality") is None]
+    assert unscored == ["en-francais"]
+    below = len(records) - kept - 2
+    assert (
+        f"5 records written: {kept} kept, {below} below the threshold, 1 without a quality "
+        f"(not English prose or not article text), 1 error record (see their `error` field) -> {out}"
+    ) in result.stderr

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from coherence.engine.local import RunSummary
 
 
 def engine_options(func):
@@ -126,7 +130,18 @@ def run_score(
                 err=True,
             )
     if summary.records >= 0:
-        scored_now = summary.records - summary.skipped
-        errors = f"{summary.errors} of them error records (see their `error` field)" if summary.errors else "no errors"
-        where = "stdout" if output == "-" else output
-        click.echo(f"{scored_now} records written{' on Ray' if engine == 'ray' else ''}, {errors} -> {where}", err=True)
+        click.echo(_summary_line(summary, output, on_ray=engine == "ray"), err=True)
+
+
+def _summary_line(summary: RunSummary, output: str, *, on_ray: bool) -> str:
+    """``200 records written: 153 kept, 30 below the threshold, 17 without a quality (...), no errors -> out``."""
+    tally = summary.tally
+    written = summary.records - summary.skipped
+    below = written - tally.kept - tally.unscored - tally.errors
+    parts = [f"{tally.kept} kept", f"{below} below the threshold"]
+    if tally.unscored:
+        parts.append(f"{tally.unscored} without a quality (not English prose or not article text)")
+    plural = "s" if tally.errors != 1 else ""
+    parts.append(f"{tally.errors} error record{plural} (see their `error` field)" if tally.errors else "no errors")
+    where = "stdout" if output == "-" else output
+    return f"{written} records written{' on Ray' if on_ray else ''}: {', '.join(parts)} -> {where}"

@@ -33,7 +33,7 @@ import shutil
 import signal
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,23 @@ class ResumeError(RuntimeError):
 
 
 @dataclass
+class Tally:
+    """What the records one run writes say, for its summary line."""
+
+    errors: int = 0  # error records
+    unscored: int = 0  # no error and no quality (not English prose, or not article text)
+    kept: int = 0  # ``keep``: quality at or above the threshold
+
+    def add(self, record: dict[str, Any]) -> None:
+        if record.get("error") is not None:
+            self.errors += 1
+        elif record.get("quality") is None:
+            self.unscored += 1
+        elif record.get("keep"):
+            self.kept += 1
+
+
+@dataclass
 class RunSummary:
     """What one call of :func:`run_local` did."""
 
@@ -57,7 +74,11 @@ class RunSummary:
     skipped: int  # records already written by an earlier, interrupted run
     shards: int
     complete: bool
-    errors: int = 0  # error records among those written by this call
+    tally: Tally = field(default_factory=Tally)  # of the records written by this call
+
+    @property
+    def errors(self) -> int:
+        return self.tally.errors
 
 
 def is_directory_output(output: str) -> bool:
@@ -242,11 +263,11 @@ class ShardedOutput:
         first_shard = self.skip // self.shard_size
         return ShardWriter(self.directory, shard_size=self.shard_size, fmt=self.fmt, first_shard=first_shard)
 
-    def complete(self, writer: ShardWriter, *, errors: int = 0) -> RunSummary:
+    def complete(self, writer: ShardWriter, *, tally: Tally | None = None) -> RunSummary:
         """Mark the run complete in the manifest, then join the shards (file output)."""
         self.manifest.update(complete=True, records=self.skip + writer.written)
         _atomic_write_text(self.directory / MANIFEST, json.dumps(self.manifest, indent=2))
-        return _finish(self.directory, self.output, self.fmt, self.manifest, skipped=self.skip, errors=errors)
+        return _finish(self.directory, self.output, self.fmt, self.manifest, skipped=self.skip, tally=tally)
 
 
 def open_sharded_output(
@@ -322,8 +343,8 @@ def run_local(
     refuses to continue a run made with other settings or another input.
     """
     if output == "-":
-        count, errors = _stream(scorer, articles, output, progress)
-        return RunSummary(output, count, 0, 0, True, errors)
+        count, tally = _stream(scorer, articles, output, progress)
+        return RunSummary(output, count, 0, 0, True, tally)
     sharded = open_sharded_output(
         output,
         fingerprint=input_fingerprint(input_path),
@@ -342,12 +363,13 @@ def run_local(
     written = iter_shard_records(sharded.directory) if sharded.skip else None
     reports = scorer.score_many(articles, skip=sharded.skip, written=written)
     bar = progress_bar(progress, sharded.skip)
-    errors = 0
+    tally = Tally()
     with sigterm_as_interrupt():
         try:
             for n, report in enumerate(reports, start=1):
-                writer.write(report.to_dict())
-                errors += report.error is not None
+                record = report.to_dict()
+                writer.write(record)
+                tally.add(record)
                 if n % sharded.chunk_size == 0:
                     release_free_heap()
                 if bar is not None:
@@ -359,15 +381,17 @@ def run_local(
         writer.close()
     if bar is not None:
         bar.close()
-    return sharded.complete(writer, errors=errors)
+    return sharded.complete(writer, tally=tally)
 
 
-def _finish(directory: Path, output: str, fmt: str, manifest: dict, *, skipped: int, errors: int = 0) -> RunSummary:
+def _finish(
+    directory: Path, output: str, fmt: str, manifest: dict, *, skipped: int, tally: Tally | None = None
+) -> RunSummary:
     shards = complete_shards(directory, fmt)
     if not is_directory_output(output):
         assemble(directory, output, fmt)
         shutil.rmtree(directory, ignore_errors=True)
-    return RunSummary(output, int(manifest["records"]), int(skipped), shards, True, errors)
+    return RunSummary(output, int(manifest["records"]), int(skipped), shards, True, tally or Tally())
 
 
 def _read_manifest(path: Path) -> dict | None:
@@ -408,23 +432,24 @@ def _clear(directory: Path, fmt: str) -> None:
     (directory / MANIFEST).unlink(missing_ok=True)
 
 
-def _stream(scorer, articles, output: str, progress: bool) -> tuple[int, int]:
-    """Write the reports to ``output`` as they come; returns (records, error records)."""
+def _stream(scorer, articles, output: str, progress: bool) -> tuple[int, Tally]:
+    """Write the reports to ``output`` as they come; returns (records, their tally)."""
     writer = open_writer(output)
     bar = progress_bar(progress, 0)
-    count = errors = 0
+    count, tally = 0, Tally()
     try:
         for report in scorer.score_many(articles):
-            writer.write(report.to_dict())
+            record = report.to_dict()
+            writer.write(record)
             count += 1
-            errors += report.error is not None
+            tally.add(record)
             if bar is not None:
                 bar.update(1)
     finally:
         writer.close()
         if bar is not None:
             bar.close()
-    return count, errors
+    return count, tally
 
 
 def progress_bar(enabled: bool, initial: int):

@@ -40,6 +40,7 @@ from coherence.article import Article, RecordError
 from coherence.engine.local import (
     ResumeError,
     RunSummary,
+    Tally,
     iter_shard_records,
     open_sharded_output,
     progress_bar,
@@ -321,15 +322,15 @@ def run_ray(
         from coherence.io import open_writer
 
         writer = open_writer("-")
-        count = errors = 0
+        count, tally = 0, Tally()
         try:
             for record in _scored_records(scorer, build_dataset(scorer, input_path, fields=fields, actors=actors)):
                 writer.write(record)
                 count += 1
-                errors += record.get("error") is not None
+                tally.add(record)
         finally:
             writer.close()
-        return RunSummary(output, count, 0, 0, True, errors)
+        return RunSummary(output, count, 0, 0, True, tally)
     sharded = open_sharded_output(
         output,
         fingerprint=_cluster_fingerprint(ray, input_path),
@@ -350,17 +351,17 @@ def run_ray(
     dataset = build_dataset(scorer, input_path, fields=fields, actors=actors, start=sharded.skip)
     writer = sharded.writer()
     bar = progress_bar(progress, sharded.skip)
-    errors = 0
+    tally = Tally()
     with sigterm_as_interrupt(), contextlib.closing(_scored_records(scorer, dataset, index)) as records:
         for record in records:
             writer.write(record)
-            errors += record.get("error") is not None
+            tally.add(record)
             if bar is not None:
                 bar.update(1)
         writer.close()
     if bar is not None:
         bar.close()
-    return sharded.complete(writer, errors=errors)
+    return sharded.complete(writer, tally=tally)
 
 
 def _cluster_fingerprint(ray, input_path: str) -> dict[str, Any]:
