@@ -342,6 +342,8 @@ def run_local(
     ``settings`` (model, backend, threshold, ...) are stored in the manifest; ``--resume``
     refuses to continue a run made with other settings or another input.
     """
+    from coherence.scorer import WrittenMismatch
+
     if output == "-":
         count, tally = _stream(scorer, articles, output, progress)
         return RunSummary(output, count, 0, 0, True, tally)
@@ -358,8 +360,6 @@ def run_local(
         return sharded.finished
     scorer.chunk_size = sharded.chunk_size
     writer = sharded.writer()
-    from coherence.scorer import WrittenMismatch
-
     written = iter_shard_records(sharded.directory) if sharded.skip else None
     reports = scorer.score_many(articles, skip=sharded.skip, written=written)
     bar = progress_bar(progress, sharded.skip)
