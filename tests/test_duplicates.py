@@ -224,3 +224,30 @@ def test_renaming_never_gives_an_id_that_is_taken():
 
     items = [Article(i, "some words") for i in ("a", "a#2", "a", "a")]
     assert [item.id for item in unique_ids(items)] == ["a", "a#2", "a#3", "a#4"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a headline closed by "!" (the first line of a .txt file)
+        "Harbour Council SCRAPS Dredging Plan After Angry Meeting!\n"
+        "Councillors voted on Monday night to drop the dredging plan that fishermen had fought for a year.\n\n"
+        "The vote ended a long and bitter row in the town.",
+        # a Title Case headline over a short lead-in that is shorter than the headline
+        "Proof The Harbour Council Ignored Every Warning About The Dredging Plan Last Spring\n"
+        "Here is the letter the fishermen sent to the council in March:\n\n"
+        "We ask the council to stop the dredging until the survey of the seabed is finished, because the "
+        "nets of twelve boats were torn on the new banks of silt last winter and no one has paid for them.",
+    ],
+)
+def test_inferred_headline_ending_in_exclamation_or_over_a_short_lead_in(text):
+    found = HeadlineDetector().find(text, None)
+    assert found is not None and found.start == 0 and found.text == text.split("\n")[0]
+
+
+def test_a_body_sentence_ending_in_exclamation_is_not_an_inferred_headline():
+    text = (
+        "The council said no again!\n"
+        "Councillors voted on Monday night to drop the dredging plan that fishermen had fought for a year."
+    )
+    assert HeadlineDetector().find(text, None) is None

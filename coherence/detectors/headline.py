@@ -16,9 +16,16 @@ _SITE_SUFFIX = re.compile(r"\s+[-–—|:•]\s+[^-–—|:•]{2,60}$")
 _SITE_PREFIX = re.compile(r"^([^-–—|:•]{2,40}\s[-–—|•]\s+|[\[(][^\])]{1,20}[\])]\s*|[A-Z ]{3,20}:\s+)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_LETTERS = re.compile(r"[^\W\d_]+")
 #: what may follow a headline glued to the start of a line: end, or punctuation then more text
 _SENTENCE_GOES_ON = re.compile(r"\s*([,;]|[a-z])")
 _GLUE_BOUNDARY = re.compile(r"[\"'’”)\]]*\s*([:?!.…|]+|\s[-–—]\s|\s{2,})")
+
+
+def _headline_case(line: str) -> bool:
+    """Whether most of the line's words of 4+ letters are capitalised (Title Case or CAPITALS)."""
+    long_words = [w for w in _LETTERS.findall(line) if len(w) >= 4]
+    return bool(long_words) and sum(w[0].isupper() for w in long_words) >= 0.6 * len(long_words)
 
 
 def normalize_headline(text: str) -> str:
@@ -106,11 +113,17 @@ class HeadlineDetector:
         repeated = any(s.start != span.start and headline_keys(s.text(text)) & keys for s in lines[:10])
         if repeated:
             return True
-        if line.endswith((".", "?", "!", ":", ",", ";")) and not line.endswith("?"):
+        if line.endswith((".", ":", ",", ";")):
             return False
-        # A headline stands alone: the next line is a longer body paragraph.
+        if line.endswith("!") and not _headline_case(line):  # "... Get EXPOSED!", not "He is NOT!"
+            return False
+        # A headline stands alone: the next line is a longer body paragraph. Under a Title Case or
+        # CAPITALS headline, a short lead-in ("Here is what he said:") or exclamation ("WOW..") may
+        # come first: some later line is longer.
         following = [s for s in lines if s.start > span.start]
-        return bool(following) and len(following[0]) > len(line)
+        if following and len(following[0]) > len(line):
+            return True
+        return _headline_case(line) and any(len(s) > len(line) for s in following)
 
     def repeats(self, text: str, headline: HeadlineMatch | None, skip: Iterable[Span] = ()) -> list[Flag]:
         """Flags for the places where ``text`` repeats the headline. When the headline itself is a
