@@ -891,3 +891,51 @@ def test_caption_beside_a_credit_is_one_sentence():
     line = "The lifeboat looks fine. Read more about it on the harbour blog [Harbour Blog]"
     text = "\n\n".join([PROSE, line, "Photo credit: Harbour Courier", PROSE])
     assert span_of(text, line) not in rule_spans(text)
+
+
+def test_position_marker_inside_a_prose_paragraph_is_not_a_caption():
+    paragraph = (
+        "We cannot tell whether the claims made by the harbour master, Ellen Varga, (right) are true, since "
+        "nobody else saw the boats that night. The fact that the council has said nothing about her claims "
+        "makes one wonder whether the story will hold up once the divers report [\u2026]"
+    )
+    text = f"{paragraph}\n\nThe divers are due back on Friday with their survey of the harbour floor."
+    assert not [f for f in ArtifactDetector().detect(text) if f.category == "caption"]
+    caption = "Ellen Varga (right) with the divers on the quay at dawn on Tuesday"
+    text = f"{paragraph}\n\n{caption}\n\nThe divers are due back on Friday with their survey of the harbour floor."
+    start = text.index(caption)
+    assert [(f.start, f.category) for f in ArtifactDetector().detect(text) if f.category == "caption"] == [
+        (start, "caption")
+    ]
+
+
+def test_teaser_cut_off_with_bracketed_ellipsis_on_a_category_page_is_not_an_article():
+    teaser = (
+        "Fishermen in the northern bay say the new dredging banks have torn their nets three times this "
+        "winter, and the council still has not answered their letters about who will pay for [\u2026]"
+    )
+    flags = ArtifactDetector().detect(teaser, "Coastal Affairs Archive Page Two")
+    assert [(f.start, f.end, f.category) for f in flags] == [(0, len(teaser), "related_links")]
+
+
+def test_product_widget_glued_inside_a_paragraph_is_flagged_alone():
+    widget = (
+        "\u00d7 The Harbour Cookbook by Ann Lee The Harbour Cookbook is full of recipes for the fish you catch "
+        "yourself, from the simplest grill to a slow stew. Buy Now"
+    )
+    text = (
+        "The council met on Monday to discuss the dredging plan. One fisherman said: "
+        f"{widget} The vote was delayed until next month, when the survey of the seabed is due."
+    )
+    flags = [f for f in ArtifactDetector().detect(text) if f.category == "advertisement"]
+    assert [(f.start, f.end) for f in flags] == [span_of(text, widget)]
+
+
+@pytest.mark.parametrize("line", ["Buy Now", "$24.99 Add to cart", "Shop now \u203a"])
+def test_shop_button_line_is_an_advertisement(line):
+    text = (
+        "The council met on Monday to discuss the dredging plan for the northern harbour.\n\n"
+        f"{line}\n\nThe vote was delayed until next month, when the survey of the seabed is due."
+    )
+    flags = ArtifactDetector().detect(text)
+    assert [(f.start, f.category) for f in flags] == [(text.index(line), "advertisement")]

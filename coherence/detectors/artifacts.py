@@ -57,6 +57,7 @@ class _Rule:
     case_sensitive: bool = False
     per_match: bool = False  # True: flag each match inside a line of prose, not the whole line
     bottom_only: bool = False  # True: only among the last lines of the text
+    not_in_prose: bool = False  # True: not on a paragraph of prose (40+ words ending like a sentence)
 
 
 def _rule(
@@ -69,10 +70,13 @@ def _rule(
     case_sensitive: bool = False,
     per_match: bool = False,
     bottom_only: bool = False,
+    not_in_prose: bool = False,
 ) -> _Rule:
     flags = 0 if case_sensitive else _I
     compiled = re.compile(pattern, flags)
-    return _Rule(category, compiled, score, reason, whole_line, top_only, case_sensitive, per_match, bottom_only)
+    return _Rule(
+        category, compiled, score, reason, whole_line, top_only, case_sensitive, per_match, bottom_only, not_in_prose
+    )
 
 
 _RULES: tuple[_Rule, ...] = (
@@ -258,6 +262,20 @@ _RULES: tuple[_Rule, ...] = (
         "ad network or pop-up",
     ),
     _rule("advertisement", r"^×\s*\S", 0.92, "pop-up (closing ×) before its text", whole_line=False),
+    _rule(
+        "advertisement",
+        r"×\s[^×\n]{5,600}?\b(buy (it )?now|shop now|order now|add to (cart|basket|bag))\b[^\w\s]*",
+        0.92,
+        "product widget (closing ×, product text, buy button) inside a line",
+        whole_line=False,
+        per_match=True,
+    ),
+    _rule(
+        "advertisement",
+        r"^([$£€]\s?\d[\d.,]*\s*)?(buy (it )?now|shop now|order now|add to (cart|basket|bag))\W*$",
+        0.9,
+        "shop button",
+    ),
     _rule("advertisement", r"^headline\s*:\s*\S", 0.9, "promo ticker (Headline: ...)"),
     _rule(
         "other",
@@ -384,10 +402,18 @@ _RULES: tuple[_Rule, ...] = (
     ),
     _rule(
         "caption",
-        r"\((left|right|center|centre|pictured|inset|file photo)\)|^(from left|left to right|pictured( above| below)?)\s*[:,]",
+        r"^(from left|left to right|pictured( above| below)?)\s*[:,]",
         0.9,
         "photo caption",
         whole_line=False,
+    ),
+    _rule(
+        "caption",
+        r"\((left|right|center|centre|pictured|inset|file photo)\)",
+        0.9,
+        "photo caption",
+        whole_line=False,
+        not_in_prose=True,  # "... the teacher (right) says she was ...", in a paragraph that ends like one
     ),
     _rule(
         "caption",
@@ -1007,6 +1033,7 @@ class ArtifactDetector:
         cue = None
         for rule in _RULES:
             blocked = (is_long and rule.whole_line) or (rule.top_only and not top) or (rule.bottom_only and not bottom)
+            blocked = blocked or (rule.not_in_prose and _is_prose_paragraph(line))
             if blocked and cue is not None:
                 continue
             if rule.pattern.search(line):
@@ -1061,6 +1088,15 @@ class ArtifactDetector:
         return flags, cue
 
 
+_PARAGRAPH_END = (".", "!", "?", '"', "”", "…", "[…]", "[...]")  # "[…]": an excerpt cut short
+
+
+def _is_prose_paragraph(line: str) -> bool:
+    """A paragraph of 40+ words ending like a sentence (or cut off with ``[…]``): prose that may mention a
+    photo ("(right)"), never a caption (captions are shorter, or end without a full stop)."""
+    return len(line.split()) >= 40 and line.rstrip().endswith(_PARAGRAPH_END)
+
+
 _INDEX_TITLE = re.compile(
     r"^(home|homepage|home page|contributors|authors?|archives?|index|search results?|categories|tags?)$"
     r"|\barchives?(\s*[-|–—:]\s*[^-|–—:]{1,60})?$|^stories in the\b.*\bcategor(y|ies)\W*$"
@@ -1068,7 +1104,7 @@ _INDEX_TITLE = re.compile(
     _I,
 )
 _ERROR_HEAD = re.compile(r"^(error|o+ps|whoops)\b[^.!?]{0,30}\W*$", _I)
-_READ_MORE_END = re.compile(r"\bread more\W*$", _I)
+_READ_MORE_END = re.compile(r"(\bread more\W*|\[(…|\.\.\.)\])$", _I)  # "[…]": an excerpt linking to the rest
 _HEADLINE_END = (".", ",", ";", ":", '"', "”", "'", "’", "…")
 
 
@@ -1076,7 +1112,7 @@ def non_article_page(text: str, lines: list[Span], flags: list[Flag], title: str
     """Flags for every line not yet flagged when the record is not an article: a short page (at most 60
     words) that opens with an error heading (``ERROR``, ``Oops``) or has error text (``Error 404``), an index or archive page (its title: ``X Archives``,
     ``X news, articles and information``, ``Contributors``, ``Stories in the "Health" category``), or a body that is one headline or teaser
-    (``... Read more``) of another story, sharing no content word with ``title``."""
+    (``... Read more`` or ``... […]``) of another story, sharing no content word with ``title``."""
     free = [s for s in lines if not touches(flags, s)]
     if not free:
         return []
@@ -1097,7 +1133,7 @@ def non_article_page(text: str, lines: list[Span], flags: list[Flag], title: str
 
 def _other_story(line: str, title: str) -> bool:
     """Whether a one-line body is another story's headline (Title Case, no final full stop) or teaser
-    (ending in ``Read more``) that shares no content word with the record's title."""
+    (ending in ``Read more`` or ``[…]``) that shares no content word with the record's title."""
     if _content_words(line) & _content_words(title):
         return False
     headline = len(line.split()) <= 30 and _title_case(line) and not line.endswith(_HEADLINE_END)
