@@ -251,3 +251,21 @@ def test_a_body_sentence_ending_in_exclamation_is_not_an_inferred_headline():
         "Councillors voted on Monday night to drop the dredging plan that fishermen had fought for a year."
     )
     assert HeadlineDetector().find(text, None) is None
+
+
+def test_headline_after_a_photo_credit_on_a_caption_line_is_a_repeat():
+    """A caption, its credit, then the page's headline and dek on one artifact line: the headline counts
+    once it follows the credit; inside an image alt text or a URL slug on such a line it does not."""
+    detector = HeadlineDetector()
+    title = "Harbour board delays vote on new ferry terminal plan"
+    caption = "Board members listened to residents at the town hall on Monday. | Getty "
+    text = f"{caption}{title} The decision now waits until spring.\n\nThe harbour board said on Tuesday it needs more time."
+    line = Span(0, text.index("\n"))
+    flags = detector.repeats(text, detector.find(text, title), skip=[line])
+    assert [text[f.start : f.end] for f in flags] == [title]
+    for leftover in (
+        f"Image result for {title}",
+        f"SOURCE: http://example.org/2016/05/{title.lower().replace(' ', '-')}/",
+    ):
+        other = f"{leftover}\n\nThe harbour board said on Tuesday it needs more time."
+        assert detector.repeats(other, detector.find(other, title), skip=[Span(0, len(leftover))]) == []

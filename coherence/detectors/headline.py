@@ -16,6 +16,8 @@ _SITE_SUFFIX = re.compile(r"\s+[-–—|:•]\s+[^-–—|:•]{2,60}$")
 _SITE_PREFIX = re.compile(r"^([^-–—|:•]{2,40}\s[-–—|•]\s+|[\[(][^\])]{1,20}[\])]\s*|[A-Z ]{3,20}:\s+)")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+# the last words of a photo credit, after which a caption line may carry the page's headline
+_CREDIT_WORDS = frozenset({"getty", "images", "photo", "photos", "reuters", "afp", "epa", "shutterstock"})
 _LETTERS = re.compile(r"[^\W\d_]+")
 #: what may follow a headline glued to the start of a line: end, or punctuation then more text
 _SENTENCE_GOES_ON = re.compile(r"\s*([,;]|[a-z])")
@@ -128,7 +130,9 @@ class HeadlineDetector:
     def repeats(self, text: str, headline: HeadlineMatch | None, skip: Iterable[Span] = ()) -> list[Flag]:
         """Flags for the places where ``text`` repeats the headline. When the headline itself is a
         line of the text, that line is the original and only later copies are flagged. Lines in
-        ``skip`` (artifact lines, such as ``The post <headline> appeared first on ...``) are ignored.
+        ``skip`` (artifact lines, such as ``The post <headline> appeared first on ...``) are ignored,
+        except for a whole line equal to the headline and a headline right after a photo credit (a
+        caption, its credit, then the page's headline and dek: ``... said. | Getty <headline> ...``).
 
         A repeat is (a) a whole line equal to the headline ignoring case, punctuation, spacing and
         a site prefix or suffix; (b) the headline glued to the start of a line, closed by
@@ -150,6 +154,18 @@ class HeadlineDetector:
                 flags.append(Flag("duplicate_headline", span.start, span.end, 0.99, f"repeats the {where}", None))
                 continue
             if (span.start, span.end) in skipped:
+                after_credit = self._after_credit(line, headline.text)
+                if after_credit is not None:
+                    a, b = after_credit
+                    flags.append(
+                        Flag(
+                            "duplicate_headline",
+                            span.start + a,
+                            span.start + b,
+                            0.95,
+                            f"repeats the {where} (after a photo credit)",
+                        )
+                    )
                 continue
             glued = self._glued(line, headline.text, title_words)
             if glued is not None:
@@ -158,6 +174,22 @@ class HeadlineDetector:
                     Flag("duplicate_headline", span.start + a, span.start + b, 0.95, f"repeats the {where} ({how})")
                 )
         return flags
+
+    def _after_credit(self, line: str, title: str) -> tuple[int, int] | None:
+        """Where the headline (or the headline without its site suffix), of ``min_glued_words`` words or
+        more, follows a photo credit in ``line`` (``... said. | Getty <headline> <dek>``: a caption with
+        the page's header printed after it), compared word by word; or None."""
+        words = list(_WORD.finditer(line))
+        folded = [w.group().casefold() for w in words]
+        for variant in dict.fromkeys([title, _SITE_SUFFIX.sub("", title.strip())]):
+            variant_words = [w.casefold() for w in _WORD.findall(variant)]
+            n = len(variant_words)
+            if n < self.min_glued_words:
+                continue
+            for i in range(1, len(words) - n + 1):
+                if folded[i : i + n] == variant_words and _CREDIT_WORDS & set(folded[max(0, i - 2) : i]):
+                    return words[i].start(), words[i + n - 1].end()
+        return None
 
     def _glued(self, line: str, title: str, title_words: list[str]) -> tuple[int, int, str] | None:
         """Where the headline sits inside ``line`` (rules b and c of :meth:`repeats`), or None."""
