@@ -191,7 +191,7 @@ class Scorer:
         index = CorpusIndex(threshold=self.corpus_threshold) if self.corpus_duplicates else None
         written_records = iter(written) if written is not None else None
         for item in itertools.islice(numbered, skip):
-            if written_records is not None and _written_with_error(item, next(written_records, None)):
+            if written_records is not None and written_with_error(item.id, next(written_records, None)):
                 continue
             if index is not None and isinstance(item, Article):
                 analysis = self._prepare_safely(item)
@@ -453,11 +453,14 @@ class WrittenMismatch(ValueError):
     """The records an interrupted run wrote are not the first records of this input."""
 
 
-def _written_with_error(item: Article | RecordError, record: dict[str, Any] | None) -> bool:
-    """Whether the interrupted run's report for ``item`` is an error (then it was not indexed)."""
-    if record is None or record.get("id") != item.id:
+def written_with_error(record_id: str | None, record: dict[str, Any] | None) -> bool:
+    """Whether an interrupted run's report ``record`` for input record ``record_id`` is an error (then
+    that run did not index it); :class:`WrittenMismatch` when they are not the same record (``None``:
+    the input or the output ended)."""
+    if record_id is None or record is None or record.get("id") != record_id:
+        got = "nothing" if record_id is None else repr(record_id)
         found = "nothing" if record is None else repr(record.get("id"))
-        raise WrittenMismatch(f"record {item.id!r} of the input was written as {found}")
+        raise WrittenMismatch(f"the input has {got} where the output has {found}")
     return record.get("error") is not None
 
 

@@ -325,6 +325,13 @@ def open_sharded_output(
 
 
 # -- the run --------------------------------------------------------------------------------------
+def mismatch_error(exc: Exception) -> ResumeError:
+    """The error for a resume whose written records are not the first records of the input."""
+    return ResumeError(
+        f"the records already written do not match the input ({exc}); run without --resume to start over"
+    )
+
+
 def run_local(
     scorer,
     articles: Iterable,
@@ -375,9 +382,7 @@ def run_local(
                 if bar is not None:
                     bar.update(1)
         except WrittenMismatch as exc:
-            raise ResumeError(
-                f"the records already written do not match the input ({exc}); run without --resume to start over"
-            ) from exc
+            raise mismatch_error(exc) from exc
         writer.close()
     if bar is not None:
         bar.close()

@@ -42,6 +42,7 @@ from coherence.engine.local import (
     RunSummary,
     Tally,
     iter_shard_records,
+    mismatch_error,
     open_sharded_output,
     progress_bar,
     sigterm_as_interrupt,
@@ -395,15 +396,14 @@ def _index_written(index, prepared: Iterable[dict[str, Any]], written: Iterable[
     ``prepared`` are those records read again and prepared (no model); ``written`` are their
     reports, which say which records were indexed then (those scored without an error).
     """
+    from coherence.scorer import WrittenMismatch, written_with_error
+
     for row, record in itertools.zip_longest(prepared, written):
-        if row is None or record is None or row["id"] != record["id"]:
-            got = "nothing" if row is None else repr(row["id"])
-            expected = "nothing" if record is None else repr(record["id"])
-            raise ResumeError(
-                f"the records already written do not match the input (record {got} where the output has "
-                f"{expected}); run without --resume to start over"
-            )
-        if record.get("error") is None:
+        try:
+            failed = written_with_error(None if row is None else row["id"], record)
+        except WrittenMismatch as exc:
+            raise mismatch_error(exc) from exc
+        if not failed:
             if row["text"] is None:
                 raise ResumeError(f"record {row['id']!r} cannot be prepared again; run without --resume")
             _index(index, Report(id=row["id"], signals={}), row)
