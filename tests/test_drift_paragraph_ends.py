@@ -6,9 +6,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from drift_synthetic import detect_nine_sentences, unit
 
 from coherence.detectors.drift import (
-    DriftDetector,
     back_break,
     forward_break,
     load_unit_model,
@@ -28,15 +28,10 @@ from coherence.training.train_drift import (
 ONE_SIDED = ("back_break", "forward_break", "neighbour_paragraph_gap")
 
 
-def _unit(rows: list[list[float]]) -> np.ndarray:
-    v = np.asarray(rows, dtype=float)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
 def _article_ending_in_a_splice() -> tuple[np.ndarray, np.ndarray]:
     """Two paragraphs on one topic (axis 0, drifting along axis 1); the second has two sentences and the
     last one is about something else (axis 2)."""
-    v = _unit([[1, 0.0, 0], [1, 0.1, 0], [1, 0.2, 0], [1, 0.3, 0], [0.1, 0, 1]])
+    v = unit([[1, 0.0, 0], [1, 0.1, 0], [1, 0.2, 0], [1, 0.3, 0], [0.1, 0, 1]])
     return v, np.array([0, 0, 0, 1, 1])
 
 
@@ -50,7 +45,7 @@ def test_back_break_sees_the_last_sentence_where_local_break_is_zero():
 
 
 def test_back_and_forward_break_by_hand():
-    v = _unit([[1, 0], [1, 0], [0, 1], [0, 1]])
+    v = unit([[1, 0], [1, 0], [0, 1], [0, 1]])
     # back: sim(0, 1) - sim(1, 2) = 1 - 0 at sentence 2; sim(1, 2) - sim(2, 3) = 0 - 1 at sentence 3
     assert back_break(v) == pytest.approx([0, 0, 1, -1])
     # forward: sim(2, 3) - sim(1, 2) = 1 at sentence 1; sim(1, 2) - sim(0, 1) = -1 at sentence 0
@@ -71,16 +66,7 @@ def test_splice_measurements_and_the_detector_report_the_one_sided_measurements(
     v, owner = _article_ending_in_a_splice()
     m = splice_measurements(v, owner, np.ones(len(v)), np.ones(len(v)))
     assert all(np.all(np.isfinite(m[name])) for name in ONE_SIDED)
-    rng = np.random.default_rng(4)
-    basis = np.eye(16)
-    topics = [0, 0, 0, 0, 0, 0, 0, 0, 7]
-    sentences = _unit([basis[t] + 0.3 * rng.standard_normal(16) / 4 for t in topics])
-    owner = [0, 0, 0, 1, 1, 1, 1, 2, 2]
-    paragraphs = _unit([sentences[[i for i, o in enumerate(owner) if o == p]].sum(0) for p in range(3)])
-    result = DriftDetector().detect(
-        paragraphs, sentences, owner, paragraph_words=np.full(3, 60), sentence_words=np.full(9, 20)
-    )
-    d = result.sentence_measurements
+    d = detect_nine_sentences({8: 7}, seed=4).sentence_measurements
     assert d is not None and all(len(d[name]) == 9 for name in ONE_SIDED)
     assert int(np.argmax(d["back_break"])) == 8
     assert int(np.argmin(d["neighbour_paragraph_gap"])) == 8

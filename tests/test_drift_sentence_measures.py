@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from drift_synthetic import detect_nine_sentences, unit
 
-from coherence.detectors.drift import DriftDetector, load_unit_model, local_break, paragraph_fit, paragraph_gap
+from coherence.detectors.drift import load_unit_model, local_break, paragraph_fit, paragraph_gap
 from coherence.training.train_drift import SENTENCE_FEATURES, features_of
 
 NEW = ("local_break", "paragraph_fit", "lexical_paragraph_gap", "names_paragraph_gap")
 
 
-def _unit(rows: list[list[float]]) -> np.ndarray:
-    v = np.asarray(rows, dtype=float)
-    return v / np.linalg.norm(v, axis=1, keepdims=True)
-
-
 def _one_paragraph_with_a_splice() -> np.ndarray:
     """Five sentences on one topic (axis 0, drifting slowly along axis 1) and one on another (axis 2) third."""
-    return _unit([[1, 0.0, 0], [1, 0.1, 0], [0.1, 0, 1], [1, 0.2, 0], [1, 0.3, 0], [1, 0.4, 0]])
+    return unit([[1, 0.0, 0], [1, 0.1, 0], [0.1, 0, 1], [1, 0.2, 0], [1, 0.3, 0], [1, 0.4, 0]])
 
 
 def test_local_break_is_largest_at_the_spliced_sentence_and_zero_at_the_ends():
@@ -30,7 +26,7 @@ def test_local_break_is_largest_at_the_spliced_sentence_and_zero_at_the_ends():
 
 
 def test_local_break_by_hand():
-    v = _unit([[1, 0], [0, 1], [1, 0]])
+    v = unit([[1, 0], [0, 1], [1, 0]])
     # sim(prev, next) = 1, sim(prev, s) = sim(s, next) = 0
     assert local_break(v)[1] == pytest.approx(1.0)
     assert np.all(local_break(v[:2]) == 0)
@@ -47,7 +43,7 @@ def test_paragraph_fit_is_lowest_at_the_spliced_sentence_and_zero_in_short_parag
 
 
 def test_paragraph_fit_by_hand():
-    v = _unit([[1, 0], [1, 0], [0, 1]])
+    v = unit([[1, 0], [1, 0], [0, 1]])
     fit = paragraph_fit(v, np.zeros(3, dtype=int))
     # sentence 2: mean sim to the others 0, the others' sim to each other 1
     assert fit[2] == pytest.approx(-1.0)
@@ -64,17 +60,8 @@ def test_paragraph_gap_compares_with_the_median_of_the_paragraph_mates():
 
 
 def test_detector_reports_the_new_measurements_for_every_sentence():
-    rng = np.random.default_rng(3)
-    basis = np.eye(16)
-    topics = [0, 0, 0, 0, 0, 5, 0, 0, 0]
-    sentences = _unit([basis[t] + 0.3 * rng.standard_normal(16) / 4 for t in topics])
-    owner = [0, 0, 0, 1, 1, 1, 1, 2, 2]
-    paragraphs = _unit([sentences[[i for i, o in enumerate(owner) if o == p]].sum(0) for p in range(3)])
-    n = len(sentences)
-    result = DriftDetector().detect(
-        paragraphs, sentences, owner, paragraph_words=np.full(3, 60), sentence_words=np.full(n, 20)
-    )
-    m = result.sentence_measurements
+    m = detect_nine_sentences({5: 5}, seed=3).sentence_measurements
+    n = 9
     assert m is not None and all(len(m[name]) == n and np.all(np.isfinite(m[name])) for name in NEW)
     assert int(np.argmax(m["local_break"])) == 5
     assert int(np.argmin(m["paragraph_fit"])) == 5
